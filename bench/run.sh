@@ -1,0 +1,378 @@
+#!/usr/bin/env bash
+# Benchmarks the packaged service against an nginx reference in one run and prints a Markdown
+# report (bench/README.md says what each figure means). Run after `mvn -B -q package -DskipTests`:
+#
+#   bench/run.sh | tee bench/RESULTS.md
+#
+# Progress goes to standard error, the report to standard output, raw output to bench/out/<time>/.
+# Installs wrk, nginx and curl from Debian when missing (as root). Every server listens on
+# 127.0.0.1 only. Settings (environment):
+#   JAR           the jar to measure (target/api-key-auth.jar)
+#   BASELINE_JAR  also measure this jar, same configurations, same run (e.g. a build of main)
+#   JDK17, JDK25  the JDK homes (/usr/lib/jvm/java-17-openjdk-amd64, .../temurin-25-jdk-amd64)
+#   DURATION      seconds of each measured wrk run (10); WARMUP seconds before them (10)
+#   RUNS          cold starts per configuration, the median is reported (7)
+#   SERVER_CPU, CLIENT_CPU  the CPUs the server and wrk are pinned to (1 and 0)
+#   CONTAINER_MEMORY        the container's memory limit, told to the JVM as -XX:MaxRAM (1g)
+#   LOAD_JDK17    1 to also load-test plain `java -jar` on JDK 17 (1)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+JAR=${JAR:-target/api-key-auth.jar}
+BASELINE_JAR=${BASELINE_JAR:-}
+JDK17=${JDK17:-/usr/lib/jvm/java-17-openjdk-amd64}
+JDK25=${JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64}
+DURATION=${DURATION:-10}
+WARMUP=${WARMUP:-10}
+RUNS=${RUNS:-7}
+SERVER_CPU=${SERVER_CPU:-1}
+CLIENT_CPU=${CLIENT_CPU:-0}
+CONTAINER_MEMORY=${CONTAINER_MEMORY:-1g}
+LOAD_JDK17=${LOAD_JDK17:-1}
+PORT=${BENCH_PORT:-18082}
+KEY=bench-key-0123456789-abcdefghijklmnopqrstuvw
+# A near miss: the same length, only the last character differs.
+WRONG_KEY=bench-key-0123456789-abcdefghijklmnopqrstuvx
+
+OUT=$PWD/bench/out/$(date -u +%Y%m%dT%H%M%SZ)
+mkdir -p "$OUT"
+say() { printf '[bench %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+die() { say "error: $*"; exit 1; }
+
+# --- tools ------------------------------------------------------------------------------------
+need=()
+command -v wrk >/dev/null || need+=(wrk)
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need+=(nginx)
+command -v curl >/dev/null || need+=(curl)
+command -v taskset >/dev/null || need+=(util-linux)
+if [ "${#need[@]}" -gt 0 ]; then
+  say "installing ${need[*]} from Debian"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >&2
+  apt-get install -y -qq "${need[@]}" >&2
+fi
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+[ -f "$JAR" ] || die "$JAR is missing: run mvn -B -q package -DskipTests first"
+[ -x "$JDK17/bin/java" ] || die "no JDK 17 at $JDK17 (set JDK17)"
+[ -x "$JDK25/bin/java" ] || die "no JDK 25 at $JDK25 (set JDK25)"
+[ "$(nproc)" -ge 2 ] || { SERVER_CPU=0; CLIENT_CPU=0; }
+
+# --- the shipped configuration: the Dockerfile's ENTRYPOINT flags ------------------------------
+# Read from the Dockerfile when there is one, so the bench follows it; the AOT cache is made
+# here by a training run like the Dockerfile's. The container's limits (1 CPU, 1 GiB) become
+# a pinned CPU and -XX:MaxRAM, which size the JVM as the cgroup limits would.
+if [ -f Dockerfile ] && grep -q '^ENTRYPOINT' Dockerfile; then
+  mapfile -t entry < <(sed -n '/^ENTRYPOINT/,/\]/p' Dockerfile | tr -d '\\\n' | grep -o '"[^"]*"' | tr -d '"')
+  SHIPPED_SOURCE="the Dockerfile's ENTRYPOINT"
+else
+  entry=(java -XX:+UseSerialGC -XX:MaxRAMPercentage=75 -Xss512k -XX:-UsePerfData
+         -XX:+ExitOnOutOfMemoryError -XX:AOTCache=/app/app.aot -jar /app/app.jar)
+  SHIPPED_SOURCE="built-in copy of the ship branch's ENTRYPOINT (no Dockerfile here)"
+fi
+SHIPPED_FLAGS=()
+skip_next=0
+for arg in "${entry[@]:1}"; do
+  if [ "$skip_next" = 1 ]; then skip_next=0; continue; fi
+  case "$arg" in
+    -jar) skip_next=1 ;;
+    -XX:AOTCache=*|-XX:AOTMode=*) ;;
+    *) SHIPPED_FLAGS+=("$arg") ;;
+  esac
+done
+CONTAINER_FLAGS=("-XX:MaxRAM=$CONTAINER_MEMORY")
+
+# --- helpers ------------------------------------------------------------------------------------
+ticks() { # utime+stime, in clock ticks, of the given pids
+  local total=0 pid t
+  for pid in "$@"; do
+    t=$(sed -E 's/^.*\) //' "/proc/$pid/stat" | awk '{print $12 + $13}')
+    total=$((total + t))
+  done
+  echo "$total"
+}
+rss_kib() { awk '/^VmRSS:/{print $2}' "/proc/$1/status"; }
+to_ms() { # wrk's 850.00us / 1.23ms / 1.20s -> milliseconds
+  awk -v v="$1" 'BEGIN {
+    if (v ~ /us$/) { sub(/us$/, "", v); printf "%.3f", v / 1000 }
+    else if (v ~ /ms$/) { sub(/ms$/, "", v); printf "%.3f", v }
+    else if (v ~ /s$/) { sub(/s$/, "", v); printf "%.3f", v * 1000 }
+    else print "nan" }'
+}
+await_200() { # port key pid: polls GET / until 200
+  local i
+  for i in $(seq 3000); do
+    kill -0 "$3" 2>/dev/null || die "the server (pid $3) exited; see $OUT"
+    if [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $2" "http://127.0.0.1:$1/")" = 200 ]; then
+      return 0
+    fi
+    sleep 0.01
+  done
+  die "no 200 from port $1 within 30 s"
+}
+stop_pid() {
+  kill -TERM "$1" 2>/dev/null || true
+  local i
+  for i in $(seq 150); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
+  kill -KILL "$1" 2>/dev/null || true
+}
+
+LOAD_TSV=$OUT/load.tsv
+START_TSV=$OUT/start.tsv
+MEM_TSV=$OUT/memory.tsv
+: >"$LOAD_TSV"; : >"$START_TSV"; : >"$MEM_TSV"
+
+# wrk_run server scenario pids...: one measured wrk run, appended to load.tsv
+wrk_run() {
+  local server=$1 scenario=$2; shift 2
+  local log="$OUT/wrk-${server// /_}-$scenario.txt" before after args=()
+  case "$scenario" in
+    valid) args=(-H "Authorization: Bearer $KEY") ;;
+    wrong) args=(-H "Authorization: Bearer $WRONG_KEY") ;;
+    mix) args=(-s bench/mix.lua) ;;
+  esac
+  before=$(ticks "$@")
+  BENCH_KEY=$KEY BENCH_WRONG_KEY=$WRONG_KEY BENCH_WRONG_EVERY=10 \
+    taskset -c "$CLIENT_CPU" wrk -t1 -c64 -d"${DURATION}s" --latency "${args[@]}" \
+    "http://127.0.0.1:$PORT/" >"$log" 2>&1
+  after=$(ticks "$@")
+  local requests rps p50 p99 non2xx errors cpu
+  requests=$(awk '/ requests in /{print $1}' "$log")
+  rps=$(awk '/^Requests\/sec:/{print $2}' "$log")
+  p50=$(to_ms "$(awk '$1 == "50%" {print $2}' "$log")")
+  p99=$(to_ms "$(awk '$1 == "99%" {print $2}' "$log")")
+  non2xx=$(awk '/Non-2xx or 3xx responses:/{print $NF}' "$log"); non2xx=${non2xx:-0}
+  errors=$(awk '/Socket errors:/{gsub(/,/, ""); print $4 + $6 + $8 + $10}' "$log"); errors=${errors:-0}
+  cpu=$(awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v n="$requests" \
+    'BEGIN { printf "%.2f", t * 1e6 / hz / n }')
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$server" "$scenario" "$rps" "$p50" "$p99" "$non2xx" "$errors" "$cpu" \
+    >>"$LOAD_TSV"
+  say "$server / $scenario: $rps req/s, p50 ${p50} ms, p99 ${p99} ms, non-2xx $non2xx, socket errors $errors, CPU ${cpu} µs/req"
+}
+
+warm_up() {
+  say "warm-up ${WARMUP}s"
+  BENCH_KEY=$KEY BENCH_WRONG_KEY=$WRONG_KEY BENCH_WRONG_EVERY=10 \
+    taskset -c "$CLIENT_CPU" wrk -t1 -c64 -d"${1}s" -s bench/mix.lua "http://127.0.0.1:$PORT/" >/dev/null 2>&1
+}
+
+load_all() { # server pids...
+  local server=$1; shift
+  wrk_run "$server" valid "$@"
+  wrk_run "$server" wrong "$@"
+  wrk_run "$server" mix "$@"
+}
+
+# --- nginx ------------------------------------------------------------------------------------
+bench_nginx() { # label
+  local label=$1 dir="$OUT/nginx"
+  mkdir -p "$dir/nginx-tmp"
+  sed -e "s|@DIR@|$dir|g" -e "s|@PORT@|$PORT|g" -e "s|@KEY@|$KEY|g" bench/nginx.conf.in >"$dir/nginx.conf"
+  say "$label: starting nginx (1 worker) on CPU $SERVER_CPU"
+  taskset -c "$SERVER_CPU" "$NGINX" -p "$dir" -c "$dir/nginx.conf" -e "$dir/nginx-error.log" \
+    >"$dir/stdout.log" 2>&1 &
+  local master=$!
+  await_200 "$PORT" "$KEY" "$master"
+  local worker
+  worker=$(pgrep -P "$master" | head -1)
+  printf '%s\t%s\t%s\n' "$label" "$(( $(rss_kib "$master") + $(rss_kib "$worker") ))" start >>"$MEM_TSV"
+  warm_up 3
+  load_all "$label" "$master" "$worker"
+  printf '%s\t%s\t%s\n' "$label" "$(( $(rss_kib "$master") + $(rss_kib "$worker") ))" load >>"$MEM_TSV"
+  stop_pid "$master"
+  wait "$master" 2>/dev/null || true
+}
+
+# --- the service ------------------------------------------------------------------------------
+# java_cmd label jar [pin] -> JAVA_CMD array for that configuration. The shipped configuration is
+# always pinned (the container has one CPU); plain JDK 17 only under load, beside nginx.
+java_cmd() {
+  local label=$1 jar=$2 pin=${3:-}
+  case "$label" in
+    *"JDK 25 shipped"*)
+      JAVA_CMD=(taskset -c "$SERVER_CPU" "$JDK25/bin/java" "${SHIPPED_FLAGS[@]}" "${CONTAINER_FLAGS[@]}"
+                "-XX:AOTCache=$(aot_path "$jar")" -jar "$jar") ;;
+    *"JDK 17"*)
+      JAVA_CMD=("$JDK17/bin/java" -jar "$jar")
+      if [ -n "$pin" ]; then JAVA_CMD=(taskset -c "$SERVER_CPU" "${JAVA_CMD[@]}"); fi ;;
+    *) die "unknown configuration $label" ;;
+  esac
+}
+aot_path() { echo "$OUT/$(basename "$(dirname "$(realpath "$1")")")-$(basename "$1" .jar).aot"; }
+
+# The Dockerfile's training run: the requests a cold instance gets first, then SIGTERM; the JVM
+# writes the AOT cache as it exits.
+aot_train() { # jar
+  local jar=$1 aot
+  aot=$(aot_path "$jar")
+  say "AOT training run for $jar -> $aot"
+  AUTH_API_KEY=$KEY HOST=127.0.0.1 PORT=$PORT \
+    taskset -c "$SERVER_CPU" "$JDK25/bin/java" "${SHIPPED_FLAGS[@]}" "${CONTAINER_FLAGS[@]}" \
+    "-XX:AOTCacheOutput=$aot" -jar "$jar" >"$aot.training.log" 2>&1 &
+  local pid=$! i
+  await_200 "$PORT" "$KEY" "$pid"
+  for i in 1 2 3; do
+    curl -s -o /dev/null -H "Authorization: Bearer $KEY" "http://127.0.0.1:$PORT/"
+    curl -s -o /dev/null -H "Authorization: Bearer $WRONG_KEY" "http://127.0.0.1:$PORT/"
+    curl -s -o /dev/null "http://127.0.0.1:$PORT/"
+    curl -s -o /dev/null "http://127.0.0.1:$PORT/health"
+  done
+  kill -TERM "$pid"
+  wait "$pid" || die "the AOT training run exited $?; see $aot.training.log"
+  [ -s "$aot" ] || die "the training run wrote no AOT cache; see $aot.training.log"
+}
+
+cold_start() { # label jar
+  local label=$1 jar=$2 log
+  java_cmd "$label" "$jar"
+  log="$OUT/coldstart-${label// /_}.log"
+  say "$label: cold start x$RUNS"
+  AUTH_API_KEY=$KEY HOST=127.0.0.1 PORT=$PORT \
+    "$JDK17/bin/java" bench/ColdStart.java "$RUNS" "$PORT" "$KEY" "$log.server" -- "${JAVA_CMD[@]}" >"$log"
+  local line
+  line=$(tail -1 "$log")
+  say "$label: $line"
+  printf '%s\t%s\n' "$label" "$line" >>"$START_TSV"
+}
+
+bench_java() { # label jar
+  local label=$1 jar=$2
+  java_cmd "$label" "$jar" pin
+  say "$label: starting for load"
+  AUTH_API_KEY=$KEY HOST=127.0.0.1 PORT=$PORT "${JAVA_CMD[@]}" >"$OUT/server-${label// /_}.log" 2>&1 &
+  local pid=$!
+  await_200 "$PORT" "$KEY" "$pid"
+  printf '%s\t%s\t%s\n' "$label" "$(rss_kib "$pid")" start >>"$MEM_TSV"
+  warm_up "$WARMUP"
+  load_all "$label" "$pid"
+  printf '%s\t%s\t%s\n' "$label" "$(rss_kib "$pid")" load >>"$MEM_TSV"
+  stop_pid "$pid"
+  wait "$pid" 2>/dev/null || true
+}
+
+# --- the run ----------------------------------------------------------------------------------
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+START_TIME=$(date -u '+%Y-%m-%d %H:%M UTC')
+say "output in $OUT; load average $LOAD_BEFORE"
+
+jars=("$JAR")
+names=("")
+if [ -n "$BASELINE_JAR" ]; then
+  [ -f "$BASELINE_JAR" ] || die "BASELINE_JAR $BASELINE_JAR is missing"
+  jars=("$BASELINE_JAR" "$JAR")
+  names=("before: " "after: ")
+fi
+for i in "${!jars[@]}"; do aot_train "${jars[$i]}"; done
+
+# nginx first and last: the reference is their mean, and their gap shows how noisy the run was.
+bench_nginx "nginx (first)"
+for i in "${!jars[@]}"; do
+  bench_java "${names[$i]}JDK 25 shipped" "${jars[$i]}"
+  if [ "$LOAD_JDK17" = 1 ]; then bench_java "${names[$i]}JDK 17 java -jar" "${jars[$i]}"; fi
+done
+bench_nginx "nginx (last)"
+for i in "${!jars[@]}"; do
+  cold_start "${names[$i]}JDK 25 shipped" "${jars[$i]}"
+  cold_start "${names[$i]}JDK 17 java -jar" "${jars[$i]}"
+done
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# --- the report -------------------------------------------------------------------------------
+cpu_model=$(awk -F': ' '/^model name/{print $2; exit}' /proc/cpuinfo)
+cat <<EOF
+# Benchmark results
+
+- Date: $START_TIME
+- Machine: $(nproc) CPUs ($cpu_model), $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr); load average (1/5/15 min) $LOAD_BEFORE before the run, $LOAD_AFTER after
+- Command: \`${BENCH_COMMAND:-bench/run.sh}\`
+- Jar: \`$JAR\`$([ -n "$BASELINE_JAR" ] && printf ', baseline `%s`' "$BASELINE_JAR")
+- Load: \`wrk -t1 -c64 -d${DURATION}s --latency\` on CPU $CLIENT_CPU, after a ${WARMUP}s warm-up (3 s for nginx); the server pinned to CPU $SERVER_CPU.
+  *valid*: every request has the key; *wrong*: every request has a near-miss key (403); *mix*: 9 valid, 1 wrong.
+  CPU is the server's utime+stime from \`/proc/<pid>/stat\` over the run, divided by the requests.
+- nginx $("$NGINX" -v 2>&1 | sed 's/.*\///'), 1 worker, does the same check in a \`map\` and logs each request (buffered);
+  it runs first and last, and every ratio is to the mean of those two runs.
+- JDK 25 shipped: \`$JDK25/bin/java ${SHIPPED_FLAGS[*]} -XX:AOTCache=<trained here> -jar\` (flags from $SHIPPED_SOURCE),
+  with the container's limits stood in for by one pinned CPU and \`${CONTAINER_FLAGS[*]}\`.
+- JDK 17 java -jar: \`$JDK17/bin/java -jar\`, no flags, not pinned for the cold start (a developer's laptop).
+
+## Load
+
+| server | traffic | requests/s | × nginx | p50 ms | p99 ms | non-2xx | socket errors | server CPU µs/request | × nginx |
+|---|---|---:|---:|---:|---:|---:|---:|---:|---:|
+EOF
+awk -F'\t' '
+  { server[NR] = $1; scen[NR] = $2; rps[NR] = $3; p50[NR] = $4; p99[NR] = $5; non[NR] = $6; err[NR] = $7; cpu[NR] = $8
+    if ($1 ~ /^nginx/) { nrps[$2] += $3; ncpu[$2] += $8; ncount[$2]++ } }
+  END {
+    for (i = 1; i <= NR; i++) {
+      s = scen[i]; rr = nrps[s] / ncount[s]; rc = ncpu[s] / ncount[s]
+      printf "| %s | %s | %.0f | %.2f | %.2f | %.2f | %d | %d | %.1f | %.2f |\n",
+        server[i], s, rps[i], rps[i] / rr, p50[i], p99[i], non[i], err[i], cpu[i], cpu[i] / rc
+    }
+  }' "$LOAD_TSV"
+
+cat <<EOF
+
+## Start and memory
+
+Start: from spawning the process to the first 200 of an authorised \`GET /\`, median of $RUNS runs
+(after one discarded run), measured by \`bench/ColdStart.java\`. RSS from \`/proc/<pid>/status\`:
+at the first 200 (median of the cold starts), and after the load above.
+
+| configuration | start to first 200, ms (min–max) | RSS at first 200, MiB | RSS after load, MiB | × nginx |
+|---|---:|---:|---:|---:|
+EOF
+awk -F'\t' -v mem="$MEM_TSV" '
+  BEGIN {
+    while ((getline line < mem) > 0) {
+      split(line, f, "\t")
+      if (f[3] == "load") { after[f[1]] = f[2]; if (f[1] ~ /^nginx/) { nsum += f[2]; n++ } }
+    }
+  }
+  {
+    split($2, kv, " "); for (k in kv) { split(kv[k], p, "="); v[p[1]] = p[2] }
+    load = ($1 in after) ? sprintf("%.1f", after[$1] / 1024) : "—"
+    ratio = ($1 in after) ? sprintf("%.1f", after[$1] / (nsum / n)) : "—"
+    printf "| %s | %.0f (%.0f–%.0f) | %.1f | %s | %s |\n", $1, v["median_ms"], v["min_ms"], v["max_ms"],
+      v["median_rss_kib"] / 1024, load, ratio
+  }
+  END { printf "| nginx (mean of first and last) | — | — | %.1f | 1.0 |\n", nsum / n / 1024 }' "$START_TSV"
+
+# --- the bars, for the measured jar in the shipped configuration --------------------------------
+shipped="${names[-1]}JDK 25 shipped"
+plain="${names[-1]}JDK 17 java -jar"
+cat <<EOF
+
+## Bars (issue 6), for \`$JAR\` in the shipped configuration
+
+| bar | measured | met |
+|---|---|---|
+EOF
+awk -F'\t' -v shipped="$shipped" -v plain="$plain" -v start="$START_TSV" -v mem="$MEM_TSV" '
+  function verdict(ok) { return ok ? "yes" : "**no**" }
+  {
+    if ($1 ~ /^nginx/) { nrps[$2] += $3; ncount[$2]++ }
+    if ($1 == shipped) { rps[$2] = $3; p99[$2] = $5; cpu[$2] = $8 }
+  }
+  END {
+    minratio = 99; maxcpu = 0; maxp99 = 0
+    for (s in rps) {
+      r = rps[s] / (nrps[s] / ncount[s]); if (r < minratio) { minratio = r; rs = s }
+      if (cpu[s] > maxcpu) { maxcpu = cpu[s]; cs = s }
+      if (p99[s] > maxp99) { maxp99 = p99[s]; ps = s }
+    }
+    printf "| throughput ≥ 75%% of nginx | lowest %.0f%% (%s) | %s |\n", minratio * 100, rs, verdict(minratio >= 0.75)
+    printf "| server CPU ≤ 12 µs/request | highest %.1f µs (%s) | %s |\n", maxcpu, cs, verdict(maxcpu <= 12)
+    printf "| p99 ≤ 2 ms | highest %.2f ms (%s) | %s |\n", maxp99, ps, verdict(maxp99 <= 2)
+    printf "| wrong key costs no more than valid | %.1f vs %.1f µs/request (%.2f×) | %s |\n",
+      cpu["wrong"], cpu["valid"], cpu["wrong"] / cpu["valid"], verdict(cpu["wrong"] <= cpu["valid"])
+    while ((getline line < start) > 0) {
+      split(line, f, "\t"); split(f[2], kv, " "); for (k in kv) { split(kv[k], p, "="); v[p[1]] = p[2] }
+      if (f[1] == shipped) st = v["median_ms"]
+      if (f[1] == plain) sp = v["median_ms"]
+    }
+    while ((getline line < mem) > 0) { split(line, f, "\t"); if (f[1] == shipped && f[3] == "load") rss = f[2] / 1024 }
+    printf "| start ≤ 200 ms, JDK 25 + AOT cache | %.0f ms | %s |\n", st, verdict(st <= 200)
+    printf "| start ≤ 500 ms, JDK 17 java -jar | %.0f ms | %s |\n", sp, verdict(sp <= 500)
+    printf "| RSS after load ≤ 96 MiB, shipped flags | %.1f MiB | %s |\n", rss, verdict(rss <= 96)
+  }' "$LOAD_TSV"
+say "done: $OUT"
