@@ -1,5 +1,9 @@
 package dev.apikeyauth.http;
 
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.PreEncodedHttpField;
+
 /**
  * A request refused with one of the contract's {@code {"detail": ...}} answers.
  *
@@ -17,12 +21,15 @@ final class ApiError extends RuntimeException {
     private final int status;
     private final transient byte[] body;
     private final String wwwAuthenticate;
+    private final transient HttpField wwwAuthenticateField;
 
     private ApiError(int status, String detail, String wwwAuthenticate) {
         super(detail, null, false, false);
         this.status = status;
         this.body = Responses.detailBody(detail);
         this.wwwAuthenticate = wwwAuthenticate;
+        this.wwwAuthenticateField = wwwAuthenticate == null ? null
+                : new PreEncodedHttpField(HttpHeader.WWW_AUTHENTICATE, wwwAuthenticate);
     }
 
     int status() {
@@ -36,5 +43,10 @@ final class ApiError extends RuntimeException {
     /** The {@code WWW-Authenticate} value this answer carries, or {@code null}. */
     String wwwAuthenticate() {
         return wwwAuthenticate;
+    }
+
+    /** The same, as a header field encoded once, or {@code null}. */
+    HttpField wwwAuthenticateField() {
+        return wwwAuthenticateField;
     }
 }

@@ -8,6 +8,7 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.MethodNotAllowedResponse;
+import io.javalin.util.ConcurrencyUtil;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -34,7 +35,8 @@ public final class App {
     /** Builds the app; call {@code start(host, port)} on the result. */
     public static Javalin create(Services services) {
         Authenticator authenticator = new Authenticator(services.keys(), services.clock());
-        AuthGuard guard = new AuthGuard(authenticator, PUBLIC_PATHS, services.authListener());
+        Gate gate = new Gate(authenticator, PUBLIC_PATHS, services.authListener(), services.hello() == HELLO);
+        AuthGuard guard = new AuthGuard(PUBLIC_PATHS);
         Handler health = ctx -> Responses.send(ctx,
                 services.health().isUp() ? 200 : 503,
                 services.health().isUp() ? Responses.UP : Responses.DOWN);
@@ -48,20 +50,23 @@ public final class App {
             config.router.ignoreTrailingSlashes = false;
             config.router.treatMultipleSlashesAsSingleSlash = false;
             config.http.defaultContentType = Responses.JSON;
+            // The gate answers the hot requests on the thread that read them; the pool only runs
+            // what goes on to Javalin, so a few threads do (Javalin's default is up to 250).
+            config.jetty.threadPool = ConcurrencyUtil.jettyThreadPool("JettyServerThreadPool", 2, 16, false);
             config.jetty.modifyHttpConfiguration(http -> {
                 http.setSendServerVersion(false);
                 http.setSendXPoweredBy(false);
                 http.setRequestHeaderSize(MAX_HEADER_BYTES);
             });
             config.jetty.modifyServer(server -> {
-                // Javalin attaches its servlet inside this wrapper; on stop it lets in-flight
-                // requests finish (up to the stop timeout) while new ones are refused.
-                server.setHandler(new GracefulHandler());
+                // Javalin attaches its servlet inside the innermost wrapper, the gate. On stop the
+                // graceful handler lets in-flight requests finish (up to the stop timeout) while
+                // new ones are refused.
+                server.setHandler(new GracefulHandler(gate));
                 server.setStopTimeout(services.shutdownTimeout().toMillis());
                 server.setErrorHandler(new JsonErrorHandler());
             });
 
-            config.routes.before(App::commonHeaders);
             config.routes.before(guard);
 
             config.routes.get("/", services.hello());
@@ -90,15 +95,6 @@ public final class App {
         });
     }
 
-    /** Headers every answer carries, set first so that errors carry them too. */
-    private static void commonHeaders(Context ctx) {
-        String requestId = RequestIds.choose(ctx.header(RequestIds.HEADER));
-        ctx.attribute(RequestIds.ATTRIBUTE, requestId);
-        ctx.header(RequestIds.HEADER, requestId);
-        ctx.header("X-Content-Type-Options", "nosniff");
-        ctx.header("Cache-Control", "no-store");
-    }
-
     /** Javalin's own 404 and 405, rewritten to the contract's bodies. */
     private static void routingError(HttpResponseException e, Context ctx) {
         if (e instanceof MethodNotAllowedResponse) {
@@ -118,6 +114,9 @@ public final class App {
         LOG.error("Unhandled exception in request {}", ctx.<String>attribute(RequestIds.ATTRIBUTE), e);
         Responses.send(ctx, 500, Responses.INTERNAL_ERROR);
     }
+
+    /** The standard greeting; with it, the {@link Gate} answers {@code GET /} and {@code HEAD /} itself. */
+    static final Handler HELLO = App::hello;
 
     /** {@code GET /} and {@code HEAD /}: the FastAPI example's greeting. */
     static void hello(Context ctx) {
@@ -149,7 +148,7 @@ public final class App {
 
         /** The production collaborators around {@code keys}. */
         public static Services of(KeyStore keys) {
-            return new Services(keys, Clock.systemUTC(), new Health(), App::hello, Duration.ofSeconds(8),
+            return new Services(keys, Clock.systemUTC(), new Health(), HELLO, Duration.ofSeconds(8),
                     AuthListener.NONE);
         }
 

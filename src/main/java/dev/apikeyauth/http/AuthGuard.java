@@ -1,26 +1,23 @@
 package dev.apikeyauth.http;
 
 import dev.apikeyauth.auth.Authenticator;
-import dev.apikeyauth.auth.BearerParser;
+import dev.apikeyauth.auth.Outcome;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.util.Set;
 
 /**
- * The before-handler that runs for every request, matched route or not, and refuses it unless it
- * carries an active key or its path is on the short, explicit list of public paths. A route added
- * later is protected without anyone remembering to: protection is the default, publicity the
- * exception.
+ * Javalin's before-handler for every request, matched route or not: lets a request through only
+ * if its path is on the short, explicit list of public paths or the {@link Gate} in front found an
+ * active key. The gate refuses bad keys itself; this second check fails closed, so a route added
+ * later is protected even if a request were ever to reach Javalin some other way: protection is
+ * the default, publicity the exception.
  */
 final class AuthGuard implements Handler {
-    private final Authenticator authenticator;
     private final Set<String> publicPaths;
-    private final AuthListener listener;
 
-    AuthGuard(Authenticator authenticator, Set<String> publicPaths, AuthListener listener) {
-        this.authenticator = authenticator;
+    AuthGuard(Set<String> publicPaths) {
         this.publicPaths = publicPaths;
-        this.listener = listener;
     }
 
     @Override
@@ -29,20 +26,9 @@ final class AuthGuard implements Handler {
         if (publicPaths.contains(ctx.path())) {
             return;
         }
-        Authenticator.Result result = authenticator.authenticate(
-                BearerParser.parse(ctx.req().getHeaders("Authorization")));
-        Caller.set(ctx, result);
-        listener.onAuthentication(result);
-        switch (result.outcome()) {
-            case OK:
-                return;
-            case MULTIPLE:
-                throw ApiError.MULTIPLE_AUTHORIZATION;
-            case INVALID:
-            case EXPIRED:
-                throw ApiError.INVALID_CREDENTIALS;
-            default:
-                throw ApiError.NOT_AUTHENTICATED;
+        Authenticator.Result result = Caller.result(ctx);
+        if (result == null || result.outcome() != Outcome.OK) {
+            throw ApiError.NOT_AUTHENTICATED;
         }
     }
 }
