@@ -1,5 +1,7 @@
 package dev.apikeyauth.cli;
 
+import dev.apikeyauth.ops.Logging;
+
 /** The entry point of {@code java -jar api-key-auth.jar [command]}. */
 public final class Main {
     private Main() {
@@ -8,6 +10,7 @@ public final class Main {
     public static void main(String[] args) {
         int status = new Cli(System.in, System.out, System.err, System.getenv(), Console::isInteractive).run(args);
         if (status != Cli.RUNNING) {
+            Logging.flush();
             System.out.flush();
             System.exit(status);
         }

@@ -8,10 +8,14 @@ import org.slf4j.LoggerFactory;
 
 /** Switches Logback to the configured format: {@code logback.xml} is text, {@code logback-json.xml} JSON. */
 public final class Logging {
+    /** Whether the service set logging up; the other commands never start Logback. */
+    private static volatile boolean configured;
+
     private Logging() {
     }
 
     public static void configure(LogFormat format) {
+        configured = true;
         if (format == LogFormat.TEXT) {
             return; // logback.xml, loaded by default, is the text format
         }
@@ -23,6 +27,16 @@ public final class Logging {
             configurator.doConfigure(Logging.class.getResource("/logback-json.xml"));
         } catch (JoranException e) {
             throw new IllegalStateException("the bundled logback-json.xml is broken", e);
+        }
+    }
+
+    /**
+     * Writes out every buffered line and stops logging: call it last, just before the process
+     * ends ({@link BufferedConsoleAppender} holds lines for a moment).
+     */
+    public static void flush() {
+        if (configured && LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            context.stop();
         }
     }
 }

@@ -35,6 +35,7 @@ public final class Shutdown {
     public static void installHook(Javalin app, Health health) {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             drain(app, health);
+            Logging.flush();
             System.out.flush();
             System.err.flush();
             Runtime.getRuntime().halt(0);
