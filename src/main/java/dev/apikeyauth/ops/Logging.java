@@ -1,12 +1,10 @@
 package dev.apikeyauth.ops;
 
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.joran.JoranConfigurator;
-import ch.qos.logback.core.joran.spi.JoranException;
 import dev.apikeyauth.config.LogFormat;
 import org.slf4j.LoggerFactory;
 
-/** Switches Logback to the configured format: {@code logback.xml} is text, {@code logback-json.xml} JSON. */
+/** Switches Logback to the configured format ({@link LogSetup} starts it as text) and flushes it at the end. */
 public final class Logging {
     /** Whether the service set logging up; the other commands never start Logback. */
     private static volatile boolean configured;
@@ -17,17 +15,11 @@ public final class Logging {
     public static void configure(LogFormat format) {
         configured = true;
         if (format == LogFormat.TEXT) {
-            return; // logback.xml, loaded by default, is the text format
+            return; // LogSetup, which Logback runs first, sets up the text format
         }
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         context.reset();
-        JoranConfigurator configurator = new JoranConfigurator();
-        configurator.setContext(context);
-        try {
-            configurator.doConfigure(Logging.class.getResource("/logback-json.xml"));
-        } catch (JoranException e) {
-            throw new IllegalStateException("the bundled logback-json.xml is broken", e);
-        }
+        LogSetup.apply(context, format);
     }
 
     /**

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs every contract row with a known key through real Logback as shipped (every logger at its
  * configured level, stack traces included; Jetty at DEBUG would print raw headers, which is why
- * logback.xml pins it at WARN) and fails if the key or its digest appears in a log line, a body or a
+ * LogSetup pins it at WARN) and fails if the key or its digest appears in a log line, a body or a
  * header; also checks the access-log line of CONTRACT §5.
  */
 class NoKeyInLogsTest {
