@@ -1,0 +1,62 @@
+package dev.apikeyauth.auth;
+
+import dev.apikeyauth.keys.ApiKey;
+import dev.apikeyauth.keys.KeyDigest;
+import dev.apikeyauth.keys.KeyStore;
+import java.time.Clock;
+
+/**
+ * Decides whether credentials name an active key.
+ *
+ * <p>The token is hashed once and the digest looked up, so the cost does not depend on how close
+ * the token is to a real key nor on how many keys there are.
+ */
+public final class Authenticator {
+    private final KeyStore keys;
+    private final Clock clock;
+
+    public Authenticator(KeyStore keys, Clock clock) {
+        this.keys = keys;
+        this.clock = clock;
+    }
+
+    /** The outcome for these credentials, with the matched key when there is one. */
+    public Result authenticate(Credentials credentials) {
+        switch (credentials.kind()) {
+            case MISSING:
+                return Result.MISSING;
+            case MALFORMED:
+                return Result.MALFORMED;
+            case MULTIPLE:
+                return Result.MULTIPLE;
+            default:
+                break;
+        }
+        ApiKey key = keys.current().find(KeyDigest.of(credentials.token()));
+        if (key == null) {
+            return Result.INVALID;
+        }
+        if (key.isExpiredAt(clock.instant())) {
+            return new Result(Outcome.EXPIRED, key);
+        }
+        return new Result(Outcome.OK, key);
+    }
+
+    /**
+     * An outcome and, for {@code OK} and {@code EXPIRED}, the key it concerns.
+     *
+     * @param outcome what was decided
+     * @param key     the matched key, or {@code null}
+     */
+    public record Result(Outcome outcome, ApiKey key) {
+        static final Result MISSING = new Result(Outcome.MISSING, null);
+        static final Result MALFORMED = new Result(Outcome.MALFORMED, null);
+        static final Result MULTIPLE = new Result(Outcome.MULTIPLE, null);
+        static final Result INVALID = new Result(Outcome.INVALID, null);
+
+        /** The identity of the matched key, or {@code "-"}. */
+        public String identity() {
+            return key == null ? "-" : key.id();
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package dev.apikeyauth.cli;
+
+import dev.apikeyauth.config.ConfigException;
+import dev.apikeyauth.keys.KeyDigest;
+import dev.apikeyauth.keys.Keys;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The command line of CONTRACT §3. Commands other than {@code serve} write exactly what the
+ * contract says to each stream and nothing else (no log lines), so their output can be piped.
+ */
+final class Cli {
+    /** Exit status while the service runs: {@code main} must not exit. */
+    static final int RUNNING = -1;
+    static final int OK = 0;
+    /** Usage and configuration errors. */
+    static final int USAGE = 2;
+
+    static final String USAGE_TEXT = String.join("\n",
+            "Usage: java -jar api-key-auth.jar [command]",
+            "",
+            "Commands:",
+            "  serve                   run the service (the default)",
+            "  generate-key [--id ID]  print a new key on standard output and its keys-file line",
+            "                          on standard error",
+            "  hash-key                read one key from standard input, print sha256:<hex>",
+            "  --help                  show this help",
+            "  --version               print the version",
+            "",
+            "Environment: AUTH_API_KEY, AUTH_API_KEYS_FILE, PORT (8082), HOST (0.0.0.0),",
+            "LOG_FORMAT (text|json), SHUTDOWN_TIMEOUT (8s). See README.md.",
+            "");
+
+    private static final int MAX_KEY_INPUT = 64 * 1024;
+
+    private final InputStream in;
+    private final PrintStream out;
+    private final PrintStream err;
+    private final Map<String, String> env;
+    private final BooleanSupplier interactive;
+
+    Cli(InputStream in, PrintStream out, PrintStream err, Map<String, String> env, BooleanSupplier interactive) {
+        this.in = in;
+        this.out = out;
+        this.err = err;
+        this.env = env;
+        this.interactive = interactive;
+    }
+
+    /** Runs a command; returns its exit status, or {@link #RUNNING} once the service is serving. */
+    int run(String... args) {
+        String command = args.length == 0 ? "serve" : args[0];
+        switch (command) {
+            case "serve":
+                return args.length == 1 || args.length == 0 ? serve() : usage("serve takes no arguments");
+            case "generate-key":
+                return generateKey(args);
+            case "hash-key":
+                return args.length == 1 ? hashKey() : usage("hash-key takes no arguments");
+            case "--help":
+            case "-h":
+            case "help":
+                out.print(USAGE_TEXT);
+                return OK;
+            case "--version":
+                out.println("api-key-auth " + Version.get());
+                return OK;
+            default:
+                return usage((command.startsWith("-") ? "unknown option " : "unknown command ") + printable(command));
+        }
+    }
+
+    private int serve() {
+        try {
+            Server.start(env, interactive.getAsBoolean(), err).stopOnSignal();
+            return RUNNING;
+        } catch (ConfigException e) {
+            err.println("api-key-auth: " + e.getMessage());
+            return USAGE;
+        }
+    }
+
+    private int generateKey(String[] args) {
+        String id = null;
+        for (int i = 1; i < args.length; i++) {
+            if (args[i].equals("--id") && i + 1 < args.length) {
+                id = args[++i];
+            } else if (args[i].startsWith("--id=")) {
+                id = args[i].substring("--id=".length());
+            } else {
+                return usage(args[i].equals("--id") ? "--id needs a value" : "unknown option " + printable(args[i]));
+            }
+        }
+        if (id == null) {
+            id = "key-" + LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        } else if (!Keys.isValidId(id)) {
+            return usage("--id must be 1-64 characters of A-Z a-z 0-9 . _ -, got " + printable(id));
+        }
+        String key = Keys.generate();
+        out.println(key);
+        out.flush();
+        err.println(id + " " + KeyDigest.of(key).format());
+        err.flush();
+        return OK;
+    }
+
+    private int hashKey() {
+        byte[] bytes;
+        try {
+            bytes = in.readNBytes(MAX_KEY_INPUT + 1);
+        } catch (IOException e) {
+            err.println("api-key-auth: hash-key: can't read standard input: " + e.getMessage());
+            return 1;
+        }
+        if (bytes.length > MAX_KEY_INPUT) {
+            err.println("api-key-auth: hash-key: standard input is larger than " + MAX_KEY_INPUT + " bytes");
+            return USAGE;
+        }
+        String key = new String(bytes, StandardCharsets.UTF_8);
+        if (key.endsWith("\r\n")) {
+            key = key.substring(0, key.length() - 2);
+        } else if (key.endsWith("\n")) {
+            key = key.substring(0, key.length() - 1);
+        }
+        if (key.isEmpty()) {
+            err.println("api-key-auth: hash-key: no key on standard input; " + dev.apikeyauth.config.Config.GENERATE_HINT);
+            return USAGE;
+        }
+        if (key.indexOf('\n') >= 0 || key.indexOf('\r') >= 0) {
+            err.println("api-key-auth: hash-key: expected one key on one line");
+            return USAGE;
+        }
+        String problem = Keys.problemWith(key);
+        if (problem != null) {
+            err.println("api-key-auth: hash-key: the key " + problem + "; " + dev.apikeyauth.config.Config.GENERATE_HINT);
+            return USAGE;
+        }
+        out.println(KeyDigest.of(key).format());
+        return OK;
+    }
+
+    private int usage(String problem) {
+        err.println("api-key-auth: " + problem);
+        err.print(USAGE_TEXT);
+        return USAGE;
+    }
+
+    /** An argument echoed in an error, without control characters and not too long. */
+    private static String printable(String arg) {
+        String shown = arg.length() > 40 ? arg.substring(0, 40) + "..." : arg;
+        return "'" + shown.replaceAll("\\p{Cntrl}", "?") + "'";
+    }
+}

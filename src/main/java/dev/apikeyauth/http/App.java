@@ -1,0 +1,180 @@
+package dev.apikeyauth.http;
+
+import dev.apikeyauth.auth.Authenticator;
+import dev.apikeyauth.keys.KeyStore;
+import dev.apikeyauth.ops.Health;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.MethodNotAllowedResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one factory of the service: builds the unstarted Javalin app with every route, guard and
+ * error mapping. {@code main} starts it on the configured port; the tests start it on port 0.
+ */
+public final class App {
+    /** Paths served without a key. Everything else, existing or not, needs one. */
+    public static final Set<String> PUBLIC_PATHS = Set.of("/health");
+    /** The header size limit, request line included (CONTRACT §1: over 8 KiB is 431). */
+    static final int MAX_HEADER_BYTES = 8 * 1024;
+
+    private static final Logger LOG = LoggerFactory.getLogger(App.class);
+
+    private App() {
+    }
+
+    /** Builds the app; call {@code start(host, port)} on the result. */
+    public static Javalin create(Services services) {
+        Authenticator authenticator = new Authenticator(services.keys(), services.clock());
+        AuthGuard guard = new AuthGuard(authenticator, PUBLIC_PATHS, services.authListener());
+        Handler health = ctx -> Responses.send(ctx,
+                services.health().isUp() ? 200 : 503,
+                services.health().isUp() ? Responses.UP : Responses.DOWN);
+
+        return Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.http.prefer405over404 = true;
+            // Exact paths: "/health/" or "//" are not "/health" or "/", so the routes, the public
+            // list and the OpenAPI document all name the same strings.
+            config.router.ignoreTrailingSlashes = false;
+            config.router.treatMultipleSlashesAsSingleSlash = false;
+            config.http.defaultContentType = Responses.JSON;
+            config.jetty.modifyHttpConfiguration(http -> {
+                http.setSendServerVersion(false);
+                http.setSendXPoweredBy(false);
+                http.setRequestHeaderSize(MAX_HEADER_BYTES);
+            });
+            config.jetty.modifyServer(server -> {
+                // Javalin attaches its servlet inside this wrapper; on stop it lets in-flight
+                // requests finish (up to the stop timeout) while new ones are refused.
+                server.setHandler(new GracefulHandler());
+                server.setStopTimeout(services.shutdownTimeout().toMillis());
+                server.setErrorHandler(new JsonErrorHandler());
+            });
+
+            config.routes.before(App::commonHeaders);
+            config.routes.before(guard);
+
+            config.routes.get("/", services.hello());
+            config.routes.head("/", services.hello());
+            config.routes.get("/health", health);
+
+            config.routes.exception(ApiError.class, (e, ctx) -> {
+                if (e.wwwAuthenticate() != null) {
+                    ctx.header("WWW-Authenticate", e.wwwAuthenticate());
+                }
+                Responses.send(ctx, e.status(), e.body());
+            });
+            config.routes.exception(HttpResponseException.class, App::routingError);
+            config.routes.exception(Exception.class, (e, ctx) -> internalError(ctx, e));
+            config.router.javaLangErrorHandler((res, error) -> {
+                LOG.error("Unhandled error", error);
+                res.setStatus(500);
+                res.setContentType(Responses.JSON);
+                try {
+                    res.getOutputStream().write(Responses.INTERNAL_ERROR);
+                } catch (java.io.IOException ignored) {
+                    // the client is gone; nothing left to tell it
+                }
+            });
+            config.requestLogger.http(AccessLog::log);
+        });
+    }
+
+    /** Headers every answer carries, set first so that errors carry them too. */
+    private static void commonHeaders(Context ctx) {
+        String requestId = RequestIds.choose(ctx.header(RequestIds.HEADER));
+        ctx.attribute(RequestIds.ATTRIBUTE, requestId);
+        ctx.header(RequestIds.HEADER, requestId);
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.header("Cache-Control", "no-store");
+    }
+
+    /** Javalin's own 404 and 405, rewritten to the contract's bodies. */
+    private static void routingError(HttpResponseException e, Context ctx) {
+        if (e instanceof MethodNotAllowedResponse) {
+            String allow = e.getDetails().getOrDefault("availableMethods",
+                    e.getDetails().getOrDefault("Available methods", ""));
+            ctx.header("Allow", allow);
+            Responses.send(ctx, 405, Responses.METHOD_NOT_ALLOWED);
+        } else if (e.getStatus() == 404) {
+            Responses.send(ctx, 404, Responses.NOT_FOUND);
+        } else {
+            Responses.send(ctx, e.getStatus(), Responses.detailBody(
+                    Objects.requireNonNullElse(org.eclipse.jetty.http.HttpStatus.getMessage(e.getStatus()), "Error")));
+        }
+    }
+
+    private static void internalError(Context ctx, Exception e) {
+        LOG.error("Unhandled exception in request {}", ctx.<String>attribute(RequestIds.ATTRIBUTE), e);
+        Responses.send(ctx, 500, Responses.INTERNAL_ERROR);
+    }
+
+    /** {@code GET /} and {@code HEAD /}: the FastAPI example's greeting. */
+    static void hello(Context ctx) {
+        Responses.send(ctx, 200, Responses.HELLO);
+    }
+
+    /**
+     * What the app is built from. Production passes the real collaborators; tests may pass others
+     * (a key store that throws, a slow greeting) to reach rows like 500 or drain-on-stop.
+     *
+     * @param keys            the keys in force
+     * @param clock           the time used for key expiry
+     * @param health          flipped to down when shutdown begins
+     * @param hello           the handler of {@code GET /} and {@code HEAD /}
+     * @param shutdownTimeout how long in-flight requests may finish on stop
+     * @param authListener    told of each authentication outcome
+     */
+    public record Services(KeyStore keys, Clock clock, Health health, Handler hello,
+                           Duration shutdownTimeout, AuthListener authListener) {
+
+        public Services {
+            Objects.requireNonNull(keys, "keys");
+            Objects.requireNonNull(clock, "clock");
+            Objects.requireNonNull(health, "health");
+            Objects.requireNonNull(hello, "hello");
+            Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+            Objects.requireNonNull(authListener, "authListener");
+        }
+
+        /** The production collaborators around {@code keys}. */
+        public static Services of(KeyStore keys) {
+            return new Services(keys, Clock.systemUTC(), new Health(), App::hello, Duration.ofSeconds(8),
+                    AuthListener.NONE);
+        }
+
+        public Services withKeys(KeyStore value) {
+            return new Services(value, clock, health, hello, shutdownTimeout, authListener);
+        }
+
+        public Services withClock(Clock value) {
+            return new Services(keys, value, health, hello, shutdownTimeout, authListener);
+        }
+
+        public Services withHealth(Health value) {
+            return new Services(keys, clock, value, hello, shutdownTimeout, authListener);
+        }
+
+        public Services withHello(Handler value) {
+            return new Services(keys, clock, health, value, shutdownTimeout, authListener);
+        }
+
+        public Services withShutdownTimeout(Duration value) {
+            return new Services(keys, clock, health, hello, value, authListener);
+        }
+
+        public Services withAuthListener(AuthListener value) {
+            return new Services(keys, clock, health, hello, shutdownTimeout, value);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package dev.apikeyauth.http;
+
+import dev.apikeyauth.auth.Authenticator;
+import dev.apikeyauth.auth.BearerParser;
+import dev.apikeyauth.auth.Outcome;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The before-handler that runs for every request, matched route or not, and refuses it unless it
+ * carries an active key or its path is on the short, explicit list of public paths. A route added
+ * later is protected without anyone remembering to: protection is the default, publicity the
+ * exception.
+ */
+final class AuthGuard implements Handler {
+    static final String RESULT_ATTRIBUTE = "apikeyauth.auth";
+
+    private final Authenticator authenticator;
+    private final Set<String> publicPaths;
+    private final AuthListener listener;
+
+    AuthGuard(Authenticator authenticator, Set<String> publicPaths, AuthListener listener) {
+        this.authenticator = authenticator;
+        this.publicPaths = publicPaths;
+        this.listener = listener;
+    }
+
+    @Override
+    public void handle(Context ctx) {
+        // Exact match on the raw path: "/health/", "//health" or "/%68ealth" are not public.
+        if (publicPaths.contains(ctx.path())) {
+            return;
+        }
+        Authenticator.Result result = authenticator.authenticate(
+                BearerParser.parse(ctx.req().getHeaders("Authorization")));
+        ctx.attribute(RESULT_ATTRIBUTE, result);
+        listener.onAuthentication(result);
+        switch (result.outcome()) {
+            case OK:
+                return;
+            case MULTIPLE:
+                throw ApiError.MULTIPLE_AUTHORIZATION;
+            case INVALID:
+            case EXPIRED:
+                throw ApiError.INVALID_CREDENTIALS;
+            default:
+                throw ApiError.NOT_AUTHENTICATED;
+        }
+    }
+
+    /** The identity of the key that authenticated this request, if one did. */
+    static Optional<String> identity(Context ctx) {
+        Authenticator.Result result = ctx.attribute(RESULT_ATTRIBUTE);
+        return result != null && result.outcome() == Outcome.OK ? Optional.of(result.identity()) : Optional.empty();
+    }
+}

@@ -1,0 +1,61 @@
+package dev.apikeyauth.auth;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.apikeyauth.keys.ApiKey;
+import dev.apikeyauth.keys.KeyDigest;
+import dev.apikeyauth.keys.KeySet;
+import dev.apikeyauth.keys.KeyStore;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class AuthenticatorTest {
+    static final String KEY = "a-key-of-enough-length-1";
+    static final Instant EXPIRY = Instant.parse("2027-03-01T00:00:00Z");
+
+    static Authenticator at(Instant now, ApiKey... keys) {
+        return new Authenticator(KeyStore.fixed(KeySet.of(List.of(keys))), Clock.fixed(now, ZoneOffset.UTC));
+    }
+
+    static Credentials bearer(String token) {
+        return BearerParser.parse("Bearer " + token);
+    }
+
+    @Test
+    void matchingKey_isOk_withItsIdentity() {
+        Authenticator.Result result = at(Instant.EPOCH, new ApiKey("ci", KeyDigest.of(KEY), null))
+                .authenticate(bearer(KEY));
+        assertEquals(Outcome.OK, result.outcome());
+        assertEquals("ci", result.identity());
+    }
+
+    @Test
+    void unknownToken_isInvalid() {
+        Authenticator.Result result = at(Instant.EPOCH, new ApiKey("ci", KeyDigest.of(KEY), null))
+                .authenticate(bearer(KEY + "x"));
+        assertEquals(Outcome.INVALID, result.outcome());
+        assertNull(result.key());
+        assertEquals("-", result.identity());
+    }
+
+    @Test
+    void expiry_isExclusive_aKeyIsExpiredAtItsInstant() {
+        ApiKey key = new ApiKey("partner", KeyDigest.of(KEY), EXPIRY);
+        assertEquals(Outcome.OK, at(EXPIRY.minusNanos(1), key).authenticate(bearer(KEY)).outcome());
+        assertEquals(Outcome.EXPIRED, at(EXPIRY, key).authenticate(bearer(KEY)).outcome());
+        assertEquals(Outcome.EXPIRED, at(EXPIRY.plusSeconds(1), key).authenticate(bearer(KEY)).outcome());
+    }
+
+    @Test
+    void headerProblems_areReportedWithoutLookingUpKeys() {
+        Authenticator failing = new Authenticator(() -> {
+            throw new AssertionError("must not be consulted");
+        }, Clock.systemUTC());
+        assertEquals(Outcome.MISSING, failing.authenticate(BearerParser.parse((String) null)).outcome());
+        assertEquals(Outcome.MALFORMED, failing.authenticate(BearerParser.parse("Basic x")).outcome());
+    }
+}

@@ -1,0 +1,129 @@
+package dev.apikeyauth.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.apikeyauth.keys.KeyDigest;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ConfigTest {
+    static final String KEY = "config-test-key-0123456789";
+
+    static ConfigException rejected(Map<String, String> env) {
+        return assertThrows(ConfigException.class, () -> Config.fromEnv(env));
+    }
+
+    @Test
+    void emptyEnvironment_givesTheDefaults_andNoKeySource() {
+        Config config = Config.fromEnv(Map.of());
+        assertEquals(new Config(Optional.empty(), Optional.empty(), 8082, "0.0.0.0", LogFormat.TEXT,
+                Duration.ofSeconds(8)), config);
+        assertFalse(config.hasKeySource());
+    }
+
+    @Test
+    void everyVariable_isRead() {
+        Config config = Config.fromEnv(Map.of("AUTH_API_KEY", KEY, "AUTH_API_KEYS_FILE", "/etc/keys/keys.txt",
+                "PORT", "9090", "HOST", "127.0.0.1", "LOG_FORMAT", "json", "SHUTDOWN_TIMEOUT", "500ms"));
+        assertEquals(Optional.of(KeyDigest.of(KEY)), config.apiKey());
+        assertEquals(Optional.of(Path.of("/etc/keys/keys.txt")), config.keysFile());
+        assertEquals(9090, config.port());
+        assertEquals("127.0.0.1", config.host());
+        assertEquals(LogFormat.JSON, config.logFormat());
+        assertEquals(Duration.ofMillis(500), config.shutdownTimeout());
+        assertTrue(config.hasKeySource());
+        assertEquals(Config.VARIABLES.size(), 6);
+    }
+
+    @Test
+    void toString_holdsNoKey() {
+        String shown = Config.fromEnv(Map.of("AUTH_API_KEY", KEY)).toString();
+        assertFalse(shown.contains(KEY), shown);
+        assertFalse(shown.contains(KeyDigest.of(KEY).format().substring(7)), shown);
+    }
+
+    @Test
+    void apiKey_withOneTrailingNewline_isTheKeyWithout() {
+        assertEquals(Optional.of(KeyDigest.of(KEY)), Config.fromEnv(Map.of("AUTH_API_KEY", KEY + "\n")).apiKey());
+        assertEquals(Optional.of(KeyDigest.of(KEY)), Config.fromEnv(Map.of("AUTH_API_KEY", KEY + "\r\n")).apiKey());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"short", "fifteen-chars-x", "", "\n", "has a space inside it", "tab\there-and-more-chars",
+        "non-ascii-key-\u00e9\u00e9\u00e9\u00e9", " leading-space-key-1234"})
+    void apiKey_thatCannotBeUsed_stopsStartup_withoutEchoingIt(String key) {
+        ConfigException e = rejected(Map.of("AUTH_API_KEY", key));
+        assertTrue(e.getMessage().startsWith("AUTH_API_KEY "), e.getMessage());
+        assertTrue(e.getMessage().contains("generate-key"), e.getMessage());
+        if (!key.isBlank()) {
+            assertFalse(e.getMessage().contains(key.trim()), e.getMessage());
+        }
+        assertFalse(e.getMessage().contains("\n"));
+    }
+
+    @Test
+    void apiKey_ofExactly16Characters_isAccepted() {
+        assertTrue(Config.fromEnv(Map.of("AUTH_API_KEY", "0123456789abcdef")).apiKey().isPresent());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "PORT|abc|PORT must be a whole number from 1 to 65535, got \"abc\"",
+        "PORT|0|PORT must be a whole number from 1 to 65535, got \"0\"",
+        "PORT|65536|PORT must be a whole number from 1 to 65535, got \"65536\"",
+        "PORT|-1|PORT must be a whole number from 1 to 65535, got \"-1\"",
+        "PORT|' 8080'|PORT must be a whole number from 1 to 65535, got \" 8080\"",
+        "PORT|''|PORT must be a whole number from 1 to 65535, got \"\"",
+        "PORT|99999999999|PORT must be a whole number from 1 to 65535, got \"99999999999\"",
+        "LOG_FORMAT|xml|LOG_FORMAT must be 'text' or 'json', got \"xml\"",
+        "SHUTDOWN_TIMEOUT|8|SHUTDOWN_TIMEOUT must be a duration such as 8s, 500ms or 1m (at most 1h), got \"8\"",
+        "SHUTDOWN_TIMEOUT|-1s|SHUTDOWN_TIMEOUT must be a duration such as 8s, 500ms or 1m (at most 1h), got \"-1s\"",
+        "SHUTDOWN_TIMEOUT|61m|SHUTDOWN_TIMEOUT must be a duration such as 8s, 500ms or 1m (at most 1h), got \"61m\"",
+        "SHUTDOWN_TIMEOUT|PT8S|SHUTDOWN_TIMEOUT must be a duration such as 8s, 500ms or 1m (at most 1h), got \"PT8S\"",
+        "HOST|bad host|HOST must be an IP address or host name to bind, such as 0.0.0.0, 127.0.0.1 or ::, got \"bad host\"",
+        "HOST|''|HOST must be an IP address or host name to bind, such as 0.0.0.0, 127.0.0.1 or ::, got \"\"",
+        "AUTH_API_KEYS_FILE|' '|AUTH_API_KEYS_FILE is set but empty; give the path of a keys file",
+    })
+    void badValue_stopsStartup_withOneLineNamingTheVariable(String name, String value, String message) {
+        assertEquals(message, rejected(Map.of(name, value)).getMessage());
+    }
+
+    @Test
+    void controlCharacters_inAnEchoedValue_areEscaped() {
+        String message = rejected(Map.of("PORT", "80\n80")).getMessage();
+        assertEquals("PORT must be a whole number from 1 to 65535, got \"80\\x0a80\"", message);
+    }
+
+    @Test
+    void longValues_areShortenedInErrors() {
+        String message = rejected(Map.of("LOG_FORMAT", "x".repeat(500))).getMessage();
+        assertTrue(message.length() < 120, message);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0.0.0.0", "127.0.0.1", "::", "::1", "localhost", "my-host.internal"})
+    void host_acceptsAddressesAndNames(String host) {
+        assertEquals(host, Config.fromEnv(Map.of("HOST", host)).host());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"0s,0", "250ms,250", "8s,8000", "1m,60000", "60m,3600000"})
+    void shutdownTimeout_units(String value, long millis) {
+        assertEquals(Duration.ofMillis(millis), Config.fromEnv(Map.of("SHUTDOWN_TIMEOUT", value)).shutdownTimeout());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"json", "JSON", "Json"})
+    void logFormat_ignoresCase(String value) {
+        assertEquals(LogFormat.JSON, Config.fromEnv(Map.of("LOG_FORMAT", value)).logFormat());
+    }
+}

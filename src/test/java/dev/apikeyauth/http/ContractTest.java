@@ -1,0 +1,192 @@
+package dev.apikeyauth.http;
+
+import static dev.apikeyauth.testsupport.RunningApp.KEY;
+import static dev.apikeyauth.testsupport.RunningApp.WRONG_KEY;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.nullValue;
+
+import dev.apikeyauth.testsupport.RunningApp;
+import io.restassured.response.ValidatableResponse;
+import io.restassured.specification.RequestSpecification;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** CONTRACT §1, row by row, over real HTTP against the app from the factory. */
+class ContractTest {
+    static final String FRESH_ID = "[0-9a-f]{32}";
+    static RunningApp app;
+
+    @BeforeAll
+    static void start() {
+        app = RunningApp.withTestKey();
+    }
+
+    @AfterAll
+    static void stop() {
+        app.close();
+    }
+
+    RequestSpecification request() {
+        return given().port(app.port()).urlEncodingEnabled(false);
+    }
+
+    RequestSpecification withKey() {
+        return request().header("Authorization", "Bearer " + KEY);
+    }
+
+    /** What every answer carries (CONTRACT §1, last paragraph). */
+    static ValidatableResponse common(ValidatableResponse response) {
+        return response
+                .header("X-Content-Type-Options", "nosniff")
+                .header("X-Request-Id", matchesPattern(FRESH_ID))
+                .header("Server", nullValue())
+                .header("X-Powered-By", nullValue());
+    }
+
+    static ValidatableResponse detail(ValidatableResponse response, int status, String detail) {
+        return common(response.statusCode(status))
+                .contentType("application/json")
+                .body(equalTo("{\"detail\":\"" + detail + "\"}"));
+    }
+
+    @Test
+    void get_withValidKey_returnsHello() {
+        common(withKey().get("/").then().statusCode(200))
+                .contentType("application/json")
+                .header("Cache-Control", "no-store")
+                .header("WWW-Authenticate", nullValue())
+                .body(equalTo("{\"message\":\"Hello, World!\"}"));
+    }
+
+    @Test
+    void head_withValidKey_returnsGetHeadersWithoutBody() {
+        common(withKey().head("/").then().statusCode(200))
+                .contentType("application/json")
+                .header("Cache-Control", "no-store")
+                .header("Content-Length", "27")
+                .body(equalTo(""));
+    }
+
+    @Test
+    void get_withoutAuthorization_returns401() {
+        detail(request().get("/").then(), 401, "Not authenticated")
+                .header("WWW-Authenticate", "Bearer");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Basic dXNlcjpwYXNz", "Token " + KEY, "Bearer", "Bearer ", "Bearer    ",
+        "Bearer\t" + KEY, "Bearer_" + KEY, KEY, "", "BearerX " + KEY})
+    void get_withMalformedAuthorization_returns401(String value) {
+        detail(request().header("Authorization", value).get("/").then(), 401, "Not authenticated")
+                .header("WWW-Authenticate", "Bearer");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Bearer " + WRONG_KEY, "Bearer " + KEY + " extra", "Bearer " + KEY + "x",
+        "Bearer x"})
+    void get_withWellFormedUnknownToken_returns403WithoutChallenge(String value) {
+        detail(request().header("Authorization", value).get("/").then(), 403, "Could not validate credentials")
+                .header("WWW-Authenticate", nullValue());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"bearer ", "BEARER ", "BeArEr ", "Bearer     ", "Bearer  "})
+    void get_withAnySchemeCaseAndSpacing_isAccepted(String prefix) {
+        withKeyValue(prefix + KEY + "  ").get("/").then().statusCode(200)
+                .body(equalTo("{\"message\":\"Hello, World!\"}"));
+    }
+
+    private RequestSpecification withKeyValue(String value) {
+        return request().header("Authorization", value);
+    }
+
+    @Test
+    void get_withTwoAuthorizationHeaders_returns400() {
+        detail(request().header("Authorization", "Bearer " + KEY).header("Authorization", "Bearer " + KEY)
+                .get("/").then(), 400, "Multiple Authorization headers")
+                .header("WWW-Authenticate", "Bearer error=\"invalid_request\"");
+    }
+
+    @Test
+    void unknownPath_withoutKey_getsSameAnswerAsKnownPath() {
+        detail(request().get("/does-not-exist").then(), 401, "Not authenticated")
+                .header("WWW-Authenticate", "Bearer");
+        detail(request().header("Authorization", "Bearer " + WRONG_KEY).get("/does-not-exist").then(),
+                403, "Could not validate credentials");
+        detail(request().post("/").then(), 401, "Not authenticated");
+        detail(request().delete("/health/x").then(), 401, "Not authenticated");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/nope", "/health/", "/HEALTH", "/%68ealth", "/openapi.json", "/docs",
+        "/metrics"})
+    void unknownPath_withValidKey_returns404(String path) {
+        detail(withKey().get(path).then(), 404, "Not Found");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"})
+    void wrongMethod_withValidKey_returns405WithAllow(String method) {
+        detail(withKey().request(method, "/").then(), 405, "Method Not Allowed")
+                .header("Allow", "GET, HEAD");
+    }
+
+    @Test
+    void health_needsNoKey() {
+        common(request().get("/health").then().statusCode(200))
+                .contentType("application/json")
+                .body(equalTo("{\"status\":\"UP\"}"));
+    }
+
+    @Test
+    void health_ignoresAnyAuthorization() {
+        request().header("Authorization", "Basic x").get("/health").then().statusCode(200)
+                .body(equalTo("{\"status\":\"UP\"}"));
+    }
+
+    @Test
+    void errors_areJson_whateverAcceptSays() {
+        detail(request().accept("text/html").get("/").then(), 401, "Not authenticated");
+        detail(withKey().accept("text/html").get("/nope").then(), 404, "Not Found");
+        detail(withKey().accept("text/html").post("/").then(), 405, "Method Not Allowed")
+                .header("Allow", "GET, HEAD");
+        detail(withKey().accept("application/xml").get("/nope").then(), 404, "Not Found");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"abc", "A-b_c.9", "x"})
+    void requestId_fromCaller_isEchoedWhenSafe(String id) {
+        request().header("X-Request-Id", id).get("/").then().statusCode(401).header("X-Request-Id", id);
+    }
+
+    @Test
+    void requestId_ofMaximumLength_isEchoed() {
+        String id = "a".repeat(128);
+        withKey().header("X-Request-Id", id).get("/").then().statusCode(200).header("X-Request-Id", id);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"has space", "semi;colon", "x/y", "ünï", "a\tb"})
+    void requestId_unsafe_isReplaced(String id) {
+        withKey().header("X-Request-Id", id).get("/").then().statusCode(200)
+                .header("X-Request-Id", matchesPattern(FRESH_ID));
+    }
+
+    @Test
+    void requestId_tooLong_isReplaced() {
+        withKey().header("X-Request-Id", "a".repeat(129)).get("/").then().statusCode(200)
+                .header("X-Request-Id", matchesPattern(FRESH_ID));
+    }
+
+    @Test
+    void requestIds_areFreshForEachRequest() {
+        String first = withKey().get("/").header("X-Request-Id");
+        String second = withKey().get("/").header("X-Request-Id");
+        org.junit.jupiter.api.Assertions.assertNotEquals(first, second);
+    }
+}

@@ -1,0 +1,52 @@
+package dev.apikeyauth.testsupport;
+
+import dev.apikeyauth.http.App;
+import dev.apikeyauth.keys.ApiKey;
+import dev.apikeyauth.keys.KeyDigest;
+import dev.apikeyauth.keys.KeySet;
+import dev.apikeyauth.keys.KeyStore;
+import io.javalin.Javalin;
+import java.util.List;
+
+/** The real app from the real factory, started on a free loopback port for one test class. */
+public final class RunningApp implements AutoCloseable {
+    /** The key the tests call with; the leak tests search every output for it. */
+    public static final String KEY = "test-key-7f3c9a1e5b2d8f40c6e1";
+    public static final String WRONG_KEY = "test-key-7f3c9a1e5b2d8f40c6e2";
+
+    private final Javalin app;
+
+    private RunningApp(Javalin app) {
+        this.app = app;
+    }
+
+    public static RunningApp start(App.Services services) {
+        return new RunningApp(App.create(services).start("127.0.0.1", 0));
+    }
+
+    /** The app with {@link #KEY} as its only key, identity {@code default}. */
+    public static RunningApp withTestKey() {
+        return start(services());
+    }
+
+    public static App.Services services() {
+        return App.Services.of(KeyStore.fixed(keySet()));
+    }
+
+    public static KeySet keySet() {
+        return KeySet.of(List.of(new ApiKey("default", KeyDigest.of(KEY), null)));
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    public Javalin app() {
+        return app;
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+}
