@@ -8,6 +8,9 @@ import dev.apikeyauth.keys.KeyDigest;
 import dev.apikeyauth.keys.KeySet;
 import dev.apikeyauth.keys.KeyStore;
 import dev.apikeyauth.keys.Keys;
+import dev.apikeyauth.keys.KeysFileException;
+import dev.apikeyauth.keys.ReloadListener;
+import dev.apikeyauth.keys.ReloadingKeyStore;
 import dev.apikeyauth.ops.Health;
 import dev.apikeyauth.ops.Logging;
 import dev.apikeyauth.ops.Shutdown;
@@ -54,12 +57,18 @@ final class Server {
         if (oneRunKey != null) {
             keys.add(new ApiKey(ONE_RUN_ID, KeyDigest.of(oneRunKey), null));
         }
+        KeyStore store = KeyStore.fixed(KeySet.of(keys));
         if (config.keysFile().isPresent()) {
-            throw new ConfigException(Config.AUTH_API_KEYS_FILE + " is not supported by this build");
+            try {
+                store = ReloadingKeyStore.open(config.keysFile().get(), keys, ReloadListener.NONE,
+                        ReloadingKeyStore.DEFAULT_INTERVAL, ReloadingKeyStore.DEFAULT_SETTLE);
+            } catch (KeysFileException e) {
+                throw new ConfigException(Config.AUTH_API_KEYS_FILE + ": " + e.getMessage());
+            }
         }
-        KeySet keySet = KeySet.of(keys);
+        KeySet keySet = store.current();
 
-        App.Services services = App.Services.of(KeyStore.fixed(keySet))
+        App.Services services = App.Services.of(store)
                 .withShutdownTimeout(config.shutdownTimeout());
         Javalin app = App.create(services);
         try {
