@@ -1,6 +1,7 @@
 # The api-key-auth service as a small, non-root, fast-starting container.
 #   docker build -t api-key-auth .
-#   docker run --rm -p 8082:8082 -e AUTH_API_KEY="$(openssl rand -base64 32)" api-key-auth
+#   export AUTH_API_KEY="$(docker run --rm api-key-auth generate-key 2>/dev/null)"
+#   docker run --rm -p 8082:8082 -e AUTH_API_KEY api-key-auth
 # docs/DEPLOY.md has the details; scripts/container-smoke.sh builds and checks this image.
 
 FROM maven:3.9-eclipse-temurin-25 AS build
