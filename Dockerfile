@@ -63,8 +63,9 @@ EXPOSE 8082
 #     thread stacks, the code cache and the AOT cache mapping;
 #   -Xss512k: thread stacks half the default, enough for Jetty and Javalin;
 #   TieredStopAtLevel=1: C1 only. On one CPU, C2 compiling in the background delays the
-#     first response: measured ~0.8 s instead of ~1.2 s to the first 200, for ~20-35% less
-#     peak throughput, which the autoscaler makes up with instances (docs/DEPLOY.md);
+#     first response: measured 1.06 s instead of 1.50 s to the first 200 (medians), for
+#     ~20-35% less peak throughput, which the autoscaler makes up with instances
+#     (docs/DEPLOY.md has the numbers);
 #   -UsePerfData: no /tmp/hsperfdata file, so a read-only root filesystem works;
 #   ExitOnOutOfMemoryError: let the platform replace a broken instance;
 #   AOTCache: start from the classes the training run above loaded and linked.
