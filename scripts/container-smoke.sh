@@ -10,8 +10,8 @@
 # Engine: $CONTAINER_ENGINE, else docker when its daemon answers, else podman. With podman
 # the container shares the host network (as the local stand-in setup requires) and gets
 # its port through PORT; with docker the port is published on 127.0.0.1.
-# Environment: IMAGE (default api-key-auth:smoke), SMOKE_PORT (default: first free from
-# 18082), SMOKE_STARTS (cold starts timed each way, default 3; 0 skips), SKIP_BUILD=1.
+# Environment: IMAGE (default api-key-auth:smoke), SMOKE_PORT (default: a free one from
+# 20000-34999), SMOKE_STARTS (cold starts timed each way, default 3; 0 skips), SKIP_BUILD=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,12 +32,18 @@ name=api-key-auth-smoke-$$
 tmp=$(mktemp -d)
 trap '"$engine" rm -f "$name" >/dev/null 2>&1 || true; rm -rf "$tmp"' EXIT
 
+# A free loopback port for each start: with podman the container shares the host's ports,
+# and on a shared machine a fixed one may be taken between two starts.
 port_is_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-port=${SMOKE_PORT:-18082}
-if [[ -z ${SMOKE_PORT:-} ]]; then
-  while ! port_is_free "$port"; do port=$((port + 1)); done
-fi
-base=http://127.0.0.1:$port
+pick_port() {
+  if [[ -n ${SMOKE_PORT:-} ]]; then
+    port=$SMOKE_PORT
+  else
+    port=$((20000 + RANDOM % 15000))
+    while ! port_is_free "$port"; do port=$((20000 + RANDOM % 15000)); done
+  fi
+  base=http://127.0.0.1:$port
+}
 
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 fail() {
@@ -62,20 +68,20 @@ echo "smoke: image size $((size / 1000000)) MB ($size bytes)"
 AUTH_API_KEY=$(head -c 32 /dev/urandom | base64 | tr -d '/+=\n')
 export AUTH_API_KEY
 
-# Same restrictions as app.yaml's securityContext and resources.
-run_args=(--read-only --cap-drop=ALL --security-opt=no-new-privileges --cpus=1 --memory=1g
-  -e AUTH_API_KEY)
-if [[ $engine == podman ]]; then
-  # podman's --read-only mounts a writable /tmp unless told not to; Kubernetes doesn't.
-  run_args+=(--network=host --read-only-tmpfs=false -e HOST=127.0.0.1 -e "PORT=$port")
-else
-  run_args+=(-p "127.0.0.1:$port:8082")
-fi
-
 # Starts a container and prints ms from `run` to the first 200, and ms from the moment
 # the engine started the process to the first 200 (the service's own cold start).
 start_and_time() {
   local t0 t1 started tries=0
+  pick_port
+  # Same restrictions as app.yaml's securityContext and resources.
+  local run_args=(--read-only --cap-drop=ALL --security-opt=no-new-privileges --cpus=1 --memory=1g
+    -e AUTH_API_KEY)
+  if [[ $engine == podman ]]; then
+    # podman's --read-only mounts a writable /tmp unless told not to; Kubernetes doesn't.
+    run_args+=(--network=host --read-only-tmpfs=false -e HOST=127.0.0.1 -e "PORT=$port")
+  else
+    run_args+=(-p "127.0.0.1:$port:8082")
+  fi
   t0=$(now_ms)
   "$engine" run -d --name "$name" "${run_args[@]}" "$@" "$image" >/dev/null
   until [[ $(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $AUTH_API_KEY" "$base/") == 200 ]]; do
