@@ -2,7 +2,7 @@
 #   docker build -t api-key-auth .
 #   export AUTH_API_KEY="$(docker run --rm api-key-auth generate-key 2>/dev/null)"
 #   docker run --rm -p 8082:8082 -e AUTH_API_KEY api-key-auth
-# docs/DEPLOY.md has the details; scripts/container-smoke.sh builds and checks this image.
+# README.md has the details; scripts/container-smoke.sh builds and checks this image.
 
 FROM maven:3.9-eclipse-temurin-25 AS build
 WORKDIR /build
@@ -65,7 +65,7 @@ EXPOSE 8082
 #   TieredStopAtLevel=1: C1 only. On one CPU, C2 compiling in the background delays the
 #     first response: measured 1.06 s instead of 1.50 s to the first 200 (medians), for
 #     ~20-35% less peak throughput, which the autoscaler makes up with instances
-#     (docs/DEPLOY.md has the numbers);
+#     (README.md has the numbers);
 #   -UsePerfData: no /tmp/hsperfdata file, so a read-only root filesystem works;
 #   ExitOnOutOfMemoryError: let the platform replace a broken instance;
 #   AOTCache: start from the classes the training run above loaded and linked.
