@@ -226,7 +226,7 @@ cold_start() { # label jar
   java_cmd "$label" "$jar"
   log="$OUT/coldstart-${label// /_}.log"
   say "$label: cold start x$RUNS"
-  AUTH_API_KEY=$KEY HOST=127.0.0.1 PORT=$PORT \
+  env AUTH_API_KEY="$KEY" HOST=127.0.0.1 PORT="$PORT" \
     "$JDK17/bin/java" bench/ColdStart.java "$RUNS" "$PORT" "$KEY" "$log.server" -- "${JAVA_CMD[@]}" >"$log"
   local line
   line=$(tail -1 "$log")
@@ -277,6 +277,8 @@ done
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # --- the report -------------------------------------------------------------------------------
+baseline_note=""
+[ -z "$BASELINE_JAR" ] || baseline_note=", baseline \`$BASELINE_JAR\`"
 cpu_model=$(awk -F': ' '/^model name/{print $2; exit}' /proc/cpuinfo)
 cat <<EOF
 # Benchmark results
@@ -284,7 +286,7 @@ cat <<EOF
 - Date: $START_TIME
 - Machine: $(nproc) CPUs ($cpu_model), $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr); load average (1/5/15 min) $LOAD_BEFORE before the run, $LOAD_AFTER after
 - Command: \`${BENCH_COMMAND:-bench/run.sh}\`
-- Jar: \`$JAR\`$([ -n "$BASELINE_JAR" ] && printf ', baseline `%s`' "$BASELINE_JAR")
+- Jar: \`$JAR\`$baseline_note
 - Load: \`wrk -t1 -c64 -d${DURATION}s --latency\` on CPU $CLIENT_CPU, after a ${WARMUP}s warm-up (3 s for nginx); the server pinned to CPU $SERVER_CPU.
   *valid*: every request has the key; *wrong*: every request has a near-miss key (403); *mix*: 9 valid, 1 wrong.
   CPU is the server's utime+stime from \`/proc/<pid>/stat\` over the run, divided by the requests.
