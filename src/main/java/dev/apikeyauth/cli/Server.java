@@ -10,6 +10,7 @@ import dev.apikeyauth.keys.KeyStore;
 import dev.apikeyauth.keys.Keys;
 import dev.apikeyauth.ops.Health;
 import dev.apikeyauth.ops.Logging;
+import dev.apikeyauth.ops.Metrics;
 import dev.apikeyauth.ops.Shutdown;
 import io.javalin.Javalin;
 import java.io.PrintStream;
@@ -59,8 +60,10 @@ final class Server {
         }
         KeySet keySet = KeySet.of(keys);
 
+        Metrics metrics = new Metrics(); // also the ReloadListener of a reloading keys file
         App.Services services = App.Services.of(KeyStore.fixed(keySet))
-                .withShutdownTimeout(config.shutdownTimeout());
+                .withShutdownTimeout(config.shutdownTimeout())
+                .withMetrics(metrics);
         Javalin app = App.create(services);
         try {
             app.start(config.host(), config.port());

@@ -3,6 +3,7 @@ package dev.apikeyauth.http;
 import static dev.apikeyauth.testsupport.RunningApp.KEY;
 import static dev.apikeyauth.testsupport.RunningApp.WRONG_KEY;
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.nullValue;
@@ -124,7 +125,7 @@ class ContractTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"/nope", "/health/", "/HEALTH", "/%68ealth", "/openapi.json", "/docs",
-        "/metrics"})
+        "/metrics/", "/Metrics"})
     void unknownPath_withValidKey_returns404(String path) {
         detail(withKey().get(path).then(), 404, "Not Found");
     }
@@ -147,6 +148,23 @@ class ContractTest {
     void health_ignoresAnyAuthorization() {
         request().header("Authorization", "Basic x").get("/health").then().statusCode(200)
                 .body(equalTo("{\"status\":\"UP\"}"));
+    }
+
+    @Test
+    void metrics_withValidKey_returnsPrometheusText() {
+        common(withKey().get("/metrics").then().statusCode(200))
+                .contentType("text/plain; version=0.0.4; charset=utf-8")
+                .header("Cache-Control", "no-store")
+                .body(containsString("# TYPE http_server_requests_seconds histogram"))
+                .body(containsString("# TYPE apikeyauth_authentications_total counter"));
+    }
+
+    @Test
+    void metrics_withoutValidKey_isRefusedLikeAnyProtectedRoute() {
+        detail(request().get("/metrics").then(), 401, "Not authenticated")
+                .header("WWW-Authenticate", "Bearer");
+        detail(request().header("Authorization", "Bearer " + WRONG_KEY).get("/metrics").then(), 403,
+                "Could not validate credentials");
     }
 
     @Test
