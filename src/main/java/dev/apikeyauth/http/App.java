@@ -1,6 +1,8 @@
 package dev.apikeyauth.http;
 
 import dev.apikeyauth.auth.Authenticator;
+import dev.apikeyauth.docs.OpenApi;
+import dev.apikeyauth.docs.SwaggerUi;
 import dev.apikeyauth.keys.KeyStore;
 import dev.apikeyauth.ops.Health;
 import dev.apikeyauth.ops.Metrics;
@@ -11,6 +13,7 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.http.MethodNotAllowedResponse;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -23,10 +26,15 @@ import org.slf4j.LoggerFactory;
  * error mapping. {@code main} starts it on the configured port; the tests start it on port 0.
  */
 public final class App {
-    /** Paths served without a key. Everything else, existing or not, needs one. */
-    public static final Set<String> PUBLIC_PATHS = Set.of("/health");
+    /**
+     * Paths served without a key, matched exactly: the health probe, the OpenAPI document, the
+     * docs page and each of its files by name (no prefix rule, so nothing else under {@code /docs/}
+     * and no {@code ..} or encoded variant is public). Everything else, existing or not, needs one.
+     */
+    public static final Set<String> PUBLIC_PATHS = publicPaths();
     /** The path templates of the routes below: the metrics' route label is one of these or "unmatched". */
-    static final List<String> ROUTE_TEMPLATES = List.of("/", "/health", "/metrics");
+    static final List<String> ROUTE_TEMPLATES = List.of(
+            "/", "/health", "/metrics", OpenApi.PATH, SwaggerUi.PAGE, SwaggerUi.ASSET_ROUTE);
     /** The header size limit, request line included (CONTRACT §1: over 8 KiB is 431). */
     static final int MAX_HEADER_BYTES = 8 * 1024;
 
@@ -43,6 +51,8 @@ public final class App {
         RequestMetrics requestMetrics = new RequestMetrics(metrics, ROUTE_TEMPLATES);
         AuthGuard guard = new AuthGuard(authenticator, PUBLIC_PATHS,
                 requestMetrics.andThen(services.authListener()));
+        OpenApi openApi = OpenApi.create();
+        SwaggerUi.load();
         Handler health = ctx -> Responses.send(ctx,
                 services.health().isUp() ? 200 : 503,
                 services.health().isUp() ? Responses.UP : Responses.DOWN);
@@ -76,6 +86,9 @@ public final class App {
             config.routes.head("/", services.hello());
             config.routes.get("/health", health);
             config.routes.get("/metrics", ctx -> ctx.contentType(Metrics.CONTENT_TYPE).result(metrics.scrape()));
+            config.routes.get(OpenApi.PATH, openApi::serve);
+            config.routes.get(SwaggerUi.PAGE, SwaggerUi::page);
+            config.routes.get(SwaggerUi.ASSET_ROUTE, SwaggerUi::asset);
 
             config.routes.exception(ApiError.class, (e, ctx) -> {
                 if (e.wwwAuthenticate() != null) {
@@ -99,6 +112,12 @@ public final class App {
             config.requestLogger.http(requestMetrics::record);
             config.events.serverStopped(metrics::close);
         });
+    }
+
+    private static Set<String> publicPaths() {
+        Set<String> paths = new HashSet<>(Set.of("/health", OpenApi.PATH, SwaggerUi.PAGE));
+        SwaggerUi.ASSETS.keySet().forEach(name -> paths.add(SwaggerUi.ASSET_PREFIX + name));
+        return Set.copyOf(paths);
     }
 
     /** Headers every answer carries, set first so that errors carry them too. */
