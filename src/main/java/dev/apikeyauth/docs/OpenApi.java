@@ -4,10 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.apikeyauth.ops.Version;
 import io.javalin.http.Context;
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.Properties;
 import java.util.TreeSet;
 
 /**
@@ -36,7 +34,7 @@ public final class OpenApi {
     /** The document for this build, serialized once. */
     public static OpenApi create() {
         try {
-            return new OpenApi(MAPPER.writeValueAsBytes(document(version())));
+            return new OpenApi(MAPPER.writeValueAsBytes(document(Version.get())));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("the OpenAPI document does not serialize", e);
         }
@@ -203,17 +201,5 @@ public final class OpenApi {
         ObjectNode media = response.putObject("content").putObject(JSON);
         media.putObject("schema").put("$ref", ERROR_SCHEMA);
         media.putObject("example").put("detail", detail);
-    }
-
-    private static String version() {
-        try (InputStream in = OpenApi.class.getResourceAsStream("/dev/apikeyauth/version.properties")) {
-            Properties properties = new Properties();
-            if (in != null) {
-                properties.load(in);
-            }
-            return properties.getProperty("version", "unknown");
-        } catch (IOException e) {
-            return "unknown";
-        }
     }
 }
