@@ -8,6 +8,8 @@ import dev.apikeyauth.keys.KeyDigest;
 import dev.apikeyauth.keys.KeySet;
 import dev.apikeyauth.keys.KeyStore;
 import dev.apikeyauth.keys.Keys;
+import dev.apikeyauth.keys.KeysFileException;
+import dev.apikeyauth.keys.ReloadingKeyStore;
 import dev.apikeyauth.ops.Health;
 import dev.apikeyauth.ops.Logging;
 import dev.apikeyauth.ops.Metrics;
@@ -55,13 +57,19 @@ final class Server {
         if (oneRunKey != null) {
             keys.add(new ApiKey(ONE_RUN_ID, KeyDigest.of(oneRunKey), null));
         }
+        KeyStore store = KeyStore.fixed(KeySet.of(keys));
+        Metrics metrics = new Metrics(); // counts the keys file's reloads and failures
         if (config.keysFile().isPresent()) {
-            throw new ConfigException(Config.AUTH_API_KEYS_FILE + " is not supported by this build");
+            try {
+                store = ReloadingKeyStore.open(config.keysFile().get(), keys, metrics,
+                        ReloadingKeyStore.DEFAULT_INTERVAL, ReloadingKeyStore.DEFAULT_SETTLE);
+            } catch (KeysFileException e) {
+                throw new ConfigException(Config.AUTH_API_KEYS_FILE + ": " + e.getMessage());
+            }
         }
-        KeySet keySet = KeySet.of(keys);
+        KeySet keySet = store.current();
 
-        Metrics metrics = new Metrics(); // also the ReloadListener of a reloading keys file
-        App.Services services = App.Services.of(KeyStore.fixed(keySet))
+        App.Services services = App.Services.of(store)
                 .withShutdownTimeout(config.shutdownTimeout())
                 .withMetrics(metrics);
         Javalin app = App.create(services);

@@ -1,11 +1,13 @@
 package dev.apikeyauth.http;
 
+import dev.apikeyauth.auth.Authenticator;
 import io.javalin.http.Context;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One line per request: request id, method, path, status, duration, key identity, client.
+ * One line per request: request id, method, path, status, duration, key identity, the guard's
+ * outcome ({@code ok}, {@code invalid}, {@code expired}..., or {@code public}), client.
  * Never the {@code Authorization} header and never the query string (which may carry secrets
  * pasted by mistake).
  */
@@ -20,7 +22,10 @@ final class AccessLog {
             return;
         }
         String requestId = ctx.attribute(RequestIds.ATTRIBUTE);
-        String identity = AuthGuard.identity(ctx).orElse("-");
+        Authenticator.Result result = Caller.result(ctx);
+        // The identity of an expired key is logged too: it tells the operator who to chase.
+        String identity = result == null ? "-" : result.identity();
+        String auth = result == null ? "public" : result.outcome().label();
         String method = ctx.method().name();
         String path = ctx.path();
         int status = ctx.statusCode();
@@ -33,7 +38,9 @@ final class AccessLog {
                 .addKeyValue("status", status)
                 .addKeyValue("durationMs", duration)
                 .addKeyValue("key", identity)
+                .addKeyValue("auth", auth)
                 .addKeyValue("client", client)
-                .log("{} {} {} {} {}ms key={} client={}", requestId, method, path, status, duration, identity, client);
+                .log("{} {} {} {} {}ms key={} auth={} client={}", requestId, method, path, status, duration, identity,
+                        auth, client);
     }
 }

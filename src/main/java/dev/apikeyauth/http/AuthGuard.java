@@ -2,11 +2,9 @@ package dev.apikeyauth.http;
 
 import dev.apikeyauth.auth.Authenticator;
 import dev.apikeyauth.auth.BearerParser;
-import dev.apikeyauth.auth.Outcome;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -16,8 +14,6 @@ import java.util.Set;
  * the default, publicity the exception.
  */
 final class AuthGuard implements Handler {
-    static final String RESULT_ATTRIBUTE = "apikeyauth.auth";
-
     private final Authenticator authenticator;
     private final Set<String> publicPaths;
     private final AuthListener listener;
@@ -39,7 +35,7 @@ final class AuthGuard implements Handler {
         }
         Authenticator.Result result = authenticator.authenticate(
                 BearerParser.parse(ctx.req().getHeaders("Authorization")));
-        ctx.attribute(RESULT_ATTRIBUTE, result);
+        Caller.set(ctx, result);
         listener.onAuthentication(result);
         switch (result.outcome()) {
             case OK:
@@ -52,11 +48,5 @@ final class AuthGuard implements Handler {
             default:
                 throw ApiError.NOT_AUTHENTICATED;
         }
-    }
-
-    /** The identity of the key that authenticated this request, if one did. */
-    static Optional<String> identity(Context ctx) {
-        Authenticator.Result result = ctx.attribute(RESULT_ATTRIBUTE);
-        return result != null && result.outcome() == Outcome.OK ? Optional.of(result.identity()) : Optional.empty();
     }
 }

@@ -168,4 +168,30 @@ class CliTest {
         assertEquals("api-key-auth: AUTH_API_KEY must be at least 16 characters (it has 3); "
                 + "generate one with: java -jar api-key-auth.jar generate-key\n", err());
     }
+
+    @Test
+    void serve_withAnInvalidKeysFile_exits2NamingFileAndLine(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("keys.txt"),
+                "# keys\nci sha256:" + "0".repeat(63) + "\n");
+        assertEquals(2, run("", Map.of("AUTH_API_KEYS_FILE", file.toString()), "serve"));
+        assertEquals("api-key-auth: AUTH_API_KEYS_FILE: keys file " + file
+                + " line 2: digest must be sha256: followed by 64 hex digits\n", err());
+    }
+
+    @Test
+    void serve_withAKeysFileThatReusesDefault_exits2(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("keys.txt"),
+                "default " + KeyDigest.of("another-key-0123456789").format() + "\n");
+        assertEquals(2, run("", Map.of("AUTH_API_KEYS_FILE", file.toString(),
+                "AUTH_API_KEY", "cli-test-env-key-0123456789"), "serve"));
+        assertTrue(err().contains("line 1: id 'default' is already taken by AUTH_API_KEY"), err());
+    }
+
+    @Test
+    void serve_withAMissingKeysFile_exits2() {
+        assertEquals(2, run("", Map.of("AUTH_API_KEYS_FILE", "/nonexistent/keys.txt"), "serve"));
+        assertEquals("api-key-auth: AUTH_API_KEYS_FILE: keys file /nonexistent/keys.txt: does not exist\n", err());
+    }
 }

@@ -153,4 +153,68 @@ class JarIT {
             assertFalse(jar.out().contains(KEY));
         }
     }
+
+    /** The README's "Rotating a key" steps, run for real against the packaged jar. */
+    @Test
+    void rotation_addNewKey_thenRemoveOld_withoutRestart(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path keys = dir.resolve("keys.txt");
+        String oldKey;
+        String newKey;
+        try (JarProcess gen = JarProcess.run(Map.of(), "", "generate-key", "--id", "partner-old")) {
+            oldKey = gen.out().strip();
+            java.nio.file.Files.writeString(keys, gen.err());
+        }
+        int port = JarProcess.freePort();
+        try (JarProcess jar = JarProcess.start(Map.of("AUTH_API_KEYS_FILE", keys.toString(), "PORT", "" + port,
+                "HOST", "127.0.0.1"), "")) {
+            JarProcess.awaitHealthy(port, jar.process);
+            assertEquals(200, get(port, "/", oldKey).statusCode());
+
+            try (JarProcess gen = JarProcess.run(Map.of(), "", "generate-key", "--id", "partner-new")) {
+                newKey = gen.out().strip();
+                java.nio.file.Files.writeString(keys, gen.err(), java.nio.file.StandardOpenOption.APPEND);
+            }
+            long addedMillis = awaitStatus(port, newKey, 200);
+            assertEquals(200, get(port, "/", oldKey).statusCode(), "both keys work during the overlap");
+
+            String remaining = java.nio.file.Files.readAllLines(keys).stream()
+                    .filter(l -> !l.startsWith("partner-old ")).reduce("", (a, b) -> a + b + "\n");
+            java.nio.file.Files.writeString(keys, remaining);
+            long removedMillis = awaitStatus(port, oldKey, 403);
+            assertEquals(200, get(port, "/", newKey).statusCode());
+            System.out.printf("key rotation: new key active after %d ms, old key refused after %d ms%n",
+                    addedMillis, removedMillis);
+
+            jar.process.destroy();
+            assertTrue(jar.process.waitFor(10, TimeUnit.SECONDS));
+            assertEquals(0, jar.exitValue());
+            assertTrue(jar.out().contains("Reloaded 1 key(s)"), jar.out());
+            assertFalse(jar.out().contains(oldKey) || jar.out().contains(newKey));
+        }
+    }
+
+    @Test
+    void emptyKeysFile_startsAndRefusesEveryRequest(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path keys = java.nio.file.Files.writeString(dir.resolve("keys.txt"), "# everyone locked out\n");
+        int port = JarProcess.freePort();
+        try (JarProcess jar = JarProcess.start(Map.of("AUTH_API_KEYS_FILE", keys.toString(), "PORT", "" + port,
+                "HOST", "127.0.0.1"), "")) {
+            JarProcess.awaitHealthy(port, jar.process);
+            assertEquals(403, get(port, "/", KEY).statusCode());
+            assertEquals(401, get(port, "/", null).statusCode());
+            assertTrue(jar.out().contains("WARN") && jar.out().contains("every request will be refused"), jar.out());
+        }
+    }
+
+    /** Polls until {@code key} gets {@code status}, for at most the contract's 10 s; returns the wait. */
+    static long awaitStatus(int port, String key, int status) throws Exception {
+        long begin = System.nanoTime();
+        while (get(port, "/", key).statusCode() != status) {
+            assertTrue(System.nanoTime() - begin < TimeUnit.SECONDS.toNanos(10), "no " + status + " within 10 s");
+            Thread.sleep(10);
+        }
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin);
+    }
 }

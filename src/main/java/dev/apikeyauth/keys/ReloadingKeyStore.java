@@ -1,0 +1,247 @@
+package dev.apikeyauth.keys;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The keys of {@code AUTH_API_KEY} and {@code AUTH_API_KEYS_FILE} together, with the file re-read
+ * when it changes: edited in place, replaced by rename, or swapped the way a Kubernetes secret
+ * volume does it (a {@code ..data} symlink turned to a new directory).
+ *
+ * <p>The file is polled, not watched: inotify on a path does not see a symlink swap in its parent,
+ * and a {@code stat} a second is nothing. A poll compares the file's real path (symlinks resolved),
+ * inode, size and modification time with the last ones seen, and re-reads only on a change. A new
+ * set is built whole and swapped in with one volatile write, so a request sees the old set or the
+ * new one, never half of one. A change that can't be loaded (unreadable, deleted, invalid) leaves
+ * the last good set in force, is logged and counted once, and is retried until it loads.
+ */
+public final class ReloadingKeyStore implements KeyStore, AutoCloseable {
+    /** How often the file is checked; the contract allows 10 s from change to effect. */
+    public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(1);
+    /**
+     * How long a changed file must stay unchanged before it is read. An in-place edit truncates,
+     * then writes; read in between, the file is a valid but shorter set (or an empty one) that
+     * would lock callers out for a moment. Waiting for the file to settle avoids that.
+     */
+    public static final Duration DEFAULT_SETTLE = Duration.ofMillis(500);
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReloadingKeyStore.class);
+
+    private final Path file;
+    private final List<ApiKey> fixedKeys;
+    private final Set<String> reservedIds;
+    private final ReloadListener listener;
+    private final ScheduledExecutorService poller;
+    private final long settleNanos;
+
+    private volatile KeySet current;
+    // Touched only by the constructor and then the single poller thread.
+    private Fingerprint seen;
+    private byte[] loadedHash;
+    private String failure;
+    private Fingerprint pending;
+    private long pendingSince;
+
+    private ReloadingKeyStore(Path file, List<ApiKey> fixedKeys, ReloadListener listener, Duration settle) {
+        this.file = file;
+        this.settleNanos = settle.toNanos();
+        this.fixedKeys = List.copyOf(fixedKeys);
+        this.reservedIds = fixedKeys.stream().map(ApiKey::id).collect(Collectors.toUnmodifiableSet());
+        this.listener = listener;
+        this.poller = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "keys-file-poller");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /**
+     * Loads the file (it must be valid now) and starts watching it.
+     *
+     * @param file      the keys file
+     * @param fixedKeys keys from other sources, always in force (their ids are reserved)
+     * @param listener  told of each reload and failed reload
+     * @param interval  how often to check the file
+     * @param settle    how long a change must rest before it is read
+     * @throws KeysFileException when the file can't be used at start-up
+     */
+    public static ReloadingKeyStore open(Path file, List<ApiKey> fixedKeys, ReloadListener listener,
+                                         Duration interval, Duration settle) throws KeysFileException {
+        ReloadingKeyStore store = new ReloadingKeyStore(file, fixedKeys, listener, settle);
+        Fingerprint fingerprint = store.fingerprint();
+        Loaded loaded = store.load(fingerprint);
+        store.seen = fingerprint;
+        store.loadedHash = loaded.hash;
+        store.current = loaded.keys;
+        if (loaded.keys.size() == 0) {
+            LOG.warn("No keys are active (keys file {} holds none): every request will be refused", file);
+        } else {
+            LOG.info("Loaded {} key(s) from {}: {}", loaded.fileKeys, file, loaded.keys.ids());
+        }
+        long millis = interval.toMillis();
+        store.poller.scheduleWithFixedDelay(store::pollSafely, millis, millis, TimeUnit.MILLISECONDS);
+        return store;
+    }
+
+    @Override
+    public KeySet current() {
+        return current;
+    }
+
+    /** The file watched. */
+    public Path file() {
+        return file;
+    }
+
+    @Override
+    public void close() {
+        poller.shutdownNow();
+    }
+
+    private void pollSafely() {
+        try {
+            poll();
+        } catch (RuntimeException | Error e) {
+            // A scheduled task that throws is never run again: keep watching whatever happens.
+            LOG.error("Checking keys file {} failed", file, e);
+        }
+    }
+
+    /** One check: re-read if the file changed and has settled, or if the last attempt failed. */
+    void poll() {
+        Fingerprint fingerprint = fingerprint();
+        boolean changed = !fingerprint.equals(seen);
+        if (!changed) {
+            pending = null;
+            if (failure == null) {
+                return;
+            }
+        } else if (!fingerprint.equals(pending)) {
+            pending = fingerprint;
+            pendingSince = System.nanoTime();
+            return;
+        } else if (System.nanoTime() - pendingSince < settleNanos) {
+            return;
+        }
+        pending = null;
+        seen = fingerprint;
+        try {
+            Loaded loaded = load(fingerprint);
+            if (!fingerprint().equals(fingerprint)) {
+                return; // written to while we read it: read again at the next poll
+            }
+            String recovered = failure;
+            failure = null;
+            if (MessageDigest.isEqual(loaded.hash, loadedHash)) {
+                if (recovered != null) {
+                    LOG.info("Keys file {} is readable again and unchanged", file);
+                }
+                return;
+            }
+            loadedHash = loaded.hash;
+            current = loaded.keys;
+            listener.reloaded(loaded.keys);
+            if (loaded.keys.size() == 0) {
+                LOG.warn("Reloaded keys file {}: no keys are active, every request will be refused", file);
+            } else {
+                LOG.info("Reloaded {} key(s) from {}: {}", loaded.fileKeys, file, loaded.keys.ids());
+            }
+        } catch (KeysFileException e) {
+            String message = e.getMessage();
+            if (failure == null || changed || !message.equals(failure)) {
+                LOG.error("Reloading keys failed, the previous {} key(s) stay in force: {}", current.size(), message);
+                listener.reloadFailed();
+            }
+            failure = message;
+        }
+    }
+
+    private Loaded load(Fingerprint fingerprint) throws KeysFileException {
+        String name = file.toString();
+        if (fingerprint.problem != null) {
+            throw KeysFileException.whole(name, fingerprint.problem);
+        }
+        if (fingerprint.size > KeysFile.MAX_BYTES) {
+            throw KeysFileException.whole(name, "is larger than " + KeysFile.MAX_BYTES / 1024 + " KiB");
+        }
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw KeysFileException.whole(name, "does not exist");
+        } catch (IOException e) {
+            throw KeysFileException.whole(name, "can't be read (" + e.getClass().getSimpleName() + ")");
+        }
+        if (bytes.length > KeysFile.MAX_BYTES) {
+            throw KeysFileException.whole(name, "is larger than " + KeysFile.MAX_BYTES / 1024 + " KiB");
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw KeysFileException.whole(name, "is not valid UTF-8");
+        }
+        List<ApiKey> fromFile = KeysFile.parse(name, text, reservedIds);
+        List<ApiKey> all = new ArrayList<>(fixedKeys);
+        all.addAll(fromFile);
+        KeySet keys;
+        try {
+            keys = KeySet.of(all);
+        } catch (IllegalArgumentException e) {
+            throw KeysFileException.whole(name, "a key in it is the same as AUTH_API_KEY");
+        }
+        return new Loaded(keys, fromFile.size(), sha256(bytes));
+    }
+
+    private Fingerprint fingerprint() {
+        try {
+            Path real = file.toRealPath();
+            BasicFileAttributes attributes = Files.readAttributes(real, BasicFileAttributes.class);
+            if (!attributes.isRegularFile()) {
+                return Fingerprint.problem("is not a regular file");
+            }
+            return new Fingerprint(real.toString(), Objects.toString(attributes.fileKey()), attributes.size(),
+                    attributes.lastModifiedTime().toMillis(), null);
+        } catch (NoSuchFileException e) {
+            return Fingerprint.problem("does not exist");
+        } catch (IOException e) {
+            return Fingerprint.problem("can't be read (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    private static byte[] sha256(byte[] bytes) {
+        return KeyDigest.sha256().digest(bytes);
+    }
+
+    /** What a poll compares: a change in any field means the file may have changed. */
+    private record Fingerprint(String realPath, String fileKey, long size, long modifiedMillis, String problem) {
+        static Fingerprint problem(String problem) {
+            return new Fingerprint(null, null, -1, -1, problem);
+        }
+    }
+
+    private record Loaded(KeySet keys, int fileKeys, byte[] hash) {
+    }
+}
