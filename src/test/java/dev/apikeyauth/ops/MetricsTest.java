@@ -11,12 +11,18 @@ import dev.apikeyauth.keys.ApiKey;
 import dev.apikeyauth.keys.KeyDigest;
 import dev.apikeyauth.keys.KeySet;
 import dev.apikeyauth.keys.KeyStore;
+import dev.apikeyauth.keys.ReloadingKeyStore;
 import dev.apikeyauth.testsupport.PrometheusText;
 import dev.apikeyauth.testsupport.RunningApp;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** CONTRACT §5, metrics: the counters move with real requests, and no key ever reaches the output. */
 class MetricsTest {
@@ -115,6 +121,45 @@ class MetricsTest {
             PrometheusText later = PrometheusText.parse(scrape(app));
             assertEquals(2, later.value("apikeyauth_key_reloads_total", Map.of()));
             assertEquals(1, later.value("apikeyauth_key_reload_failures_total", Map.of()));
+        }
+    }
+
+    @Test
+    void keysFileReloadsAndFailures_moveTheirCounters_andTheActiveKeysGauge(@TempDir Path dir) throws Exception {
+        String second = "second-key-0123456789abcdef";
+        Path file = Files.writeString(dir.resolve("keys.txt"), line("first", KEY));
+        Metrics metrics = new Metrics();
+        try (ReloadingKeyStore store = ReloadingKeyStore.open(file, List.of(), metrics, Duration.ofMillis(10),
+                Duration.ofMillis(50));
+             RunningApp app = RunningApp.start(RunningApp.services().withKeys(store).withMetrics(metrics))) {
+            assertEquals(1, PrometheusText.parse(scrape(app)).value("apikeyauth_active_keys", Map.of()));
+
+            Files.writeString(file, line("first", KEY) + line("second", second));
+            PrometheusText reloaded = awaitMetric(app, "apikeyauth_key_reloads_total", 1);
+            assertEquals(2, reloaded.value("apikeyauth_active_keys", Map.of()));
+            assertEquals(0, reloaded.value("apikeyauth_key_reload_failures_total", Map.of()));
+
+            Files.writeString(file, "first not-a-digest\n");
+            PrometheusText failed = awaitMetric(app, "apikeyauth_key_reload_failures_total", 1);
+            assertEquals(1, failed.value("apikeyauth_key_reloads_total", Map.of()));
+            assertEquals(2, failed.value("apikeyauth_active_keys", Map.of()), "the last good keys stay in force");
+        }
+    }
+
+    private static String line(String id, String key) {
+        return id + " " + KeyDigest.of(key).format() + "\n";
+    }
+
+    /** Scrapes until {@code name} reaches {@code value}, for at most the contract's 10 s of a reload. */
+    private static PrometheusText awaitMetric(RunningApp app, String name, double value) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            PrometheusText metrics = PrometheusText.parse(scrape(app));
+            if (metrics.value(name, Map.of()) >= value) {
+                return metrics;
+            }
+            assertTrue(System.nanoTime() < deadline, name + " did not reach " + value + " within 10 s");
+            Thread.sleep(20);
         }
     }
 
