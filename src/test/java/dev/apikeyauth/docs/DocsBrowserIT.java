@@ -31,7 +31,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * Slow, needs a browser: {@code /docs} in real headless Chromium (Debian's {@code chromium} and
  * {@code chromium-driver}), as a person uses it: sees {@code GET /}, authorizes with a key, tries
- * it and reads the 200 body. Leaves a screenshot in {@code target/screenshots/docs.png}.
+ * it and reads the 200 body. Leaves screenshots in
+ * {@code target/screenshots/}: {@code docs-overview.png} and {@code docs.png} (the 200).
  *
  * <p>With no browser installed it is skipped on a laptop, but fails in CI ({@code CI=true}), so a
  * CI machine without the packages can't pass it silently.
@@ -40,6 +41,7 @@ class DocsBrowserIT {
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     static final Path SCREENSHOT = Path.of("target", "screenshots", "docs.png");
+    static final Path OVERVIEW = Path.of("target", "screenshots", "docs-overview.png");
     static final Path FAILURE = Path.of("target", "screenshots", "docs-failure.png");
     static final String GET_ROOT = "#operations-greeting-hello";
     /**
@@ -80,13 +82,14 @@ class DocsBrowserIT {
         }
     }
 
-    private static void use(ChromeDriver browser, RunningApp app) {
+    private static void use(ChromeDriver browser, RunningApp app) throws IOException {
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
         browser.get("http://127.0.0.1:" + app.port() + "/docs");
 
         WebElement operation = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(GET_ROOT)));
         assertEquals("GET", operation.findElement(By.cssSelector(".opblock-summary-method")).getText());
         assertEquals("/", operation.findElement(By.cssSelector(".opblock-summary-path")).getAttribute("data-path"));
+        save(browser, OVERVIEW);
 
         click(wait, ".auth-wrapper button.authorize");
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".modal-ux input")))
