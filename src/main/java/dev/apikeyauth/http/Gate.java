@@ -42,16 +42,19 @@ final class Gate extends Handler.Wrapper {
     private final Authenticator authenticator;
     private final Set<String> publicPaths;
     private final AuthListener listener;
+    private final RequestMetrics requestMetrics;
     private final boolean answersGreeting;
 
     /**
      * @param answersGreeting whether {@code GET /} and {@code HEAD /} are the standard greeting,
      *                        which the gate then writes itself; otherwise Javalin's route runs
      */
-    Gate(Authenticator authenticator, Set<String> publicPaths, AuthListener listener, boolean answersGreeting) {
+    Gate(Authenticator authenticator, Set<String> publicPaths, AuthListener listener, RequestMetrics requestMetrics,
+         boolean answersGreeting) {
         this.authenticator = authenticator;
         this.publicPaths = publicPaths;
         this.listener = listener;
+        this.requestMetrics = requestMetrics;
         this.answersGreeting = answersGreeting;
     }
 
@@ -66,9 +69,12 @@ final class Gate extends Handler.Wrapper {
         out.put(NOSNIFF);
         out.put(NO_STORE);
 
-        // Exact match on the raw path: "/health/", "//health" or "/%68ealth" are not public.
+        // Exact match on the raw path: "/health/", "//health" or "/%68ealth" are not public. Only
+        // GET and HEAD are: another method without a key is refused like any other request.
         String path = request.getHttpURI().getPath();
-        if (publicPaths.contains(path)) {
+        String method = request.getMethod();
+        boolean read = HttpMethod.GET.is(method) || HttpMethod.HEAD.is(method);
+        if (read && publicPaths.contains(path)) {
             return passOn(request, response, callback);
         }
         Authenticator.Result result;
@@ -92,11 +98,8 @@ final class Gate extends Handler.Wrapper {
             }
             return answer(request, response, callback, begin, requestId, path, result, refusal.status(), refusal.body());
         }
-        if (answersGreeting && path.equals("/")) {
-            String method = request.getMethod();
-            if (HttpMethod.GET.is(method) || HttpMethod.HEAD.is(method)) {
-                return answer(request, response, callback, begin, requestId, path, result, 200, Responses.HELLO);
-            }
+        if (answersGreeting && read && path.equals("/")) {
+            return answer(request, response, callback, begin, requestId, path, result, 200, Responses.HELLO);
         }
         return passOn(request, response, callback);
     }
@@ -120,17 +123,19 @@ final class Gate extends Handler.Wrapper {
         return true;
     }
 
-    /** Writes a JSON answer (Jetty leaves the body out for HEAD) after its access-log line. */
-    private static boolean answer(Request request, Response response, Callback callback, long begin,
+    /** Writes a JSON answer (Jetty leaves the body out for HEAD) after its access-log line and metrics. */
+    private boolean answer(Request request, Response response, Callback callback, long begin,
                                   String requestId, String path, Authenticator.Result result, int status,
                                   byte[] body) {
         response.setStatus(status);
         HttpFields.Mutable out = response.getHeaders();
         out.put(JSON);
         out.put(HttpHeader.CONTENT_LENGTH, body.length);
-        // Logged before the write, so the line exists by the time the caller has the answer.
-        AccessLog.log(requestId, request.getMethod(), path, status, System.nanoTime() - begin, result,
-                Request.getRemoteAddr(request));
+        // Logged and counted before the write, so both exist by the time the caller has the answer.
+        long nanos = System.nanoTime() - begin;
+        String method = request.getMethod();
+        AccessLog.log(requestId, method, path, status, nanos, result, Request.getRemoteAddr(request));
+        requestMetrics.record(path, method, status, nanos);
         response.write(true, ByteBuffer.wrap(body), callback);
         return true;
     }
