@@ -8,9 +8,11 @@
 # Installs wrk, nginx and curl from Debian when missing (as root). Every server listens on
 # 127.0.0.1 only. Settings (environment):
 #   JAR           the jar to measure (target/api-key-auth.jar)
-#   BASELINE_JAR  also measure this jar, same configurations, same run (e.g. a build of main)
+#   BASELINE_JAR  also measure this jar, same run (e.g. a build of main), labelled "before:"
+#   BASELINE_DOCKERFILE  the Dockerfile whose ENTRYPOINT flags the baseline runs with (./Dockerfile)
+#   ALT_DOCKERFILE       also run JAR with this Dockerfile's flags ("after: JDK 25 alt flags")
 #   JDK17, JDK25  the JDK homes (/usr/lib/jvm/java-17-openjdk-amd64, .../temurin-25-jdk-amd64)
-#   DURATION      seconds of each measured wrk run (10); WARMUP seconds before them (10)
+#   DURATION      seconds of each measured wrk run (10); WARMUP seconds before them (15)
 #   RUNS          cold starts per configuration, the median is reported (7)
 #   SERVER_CPU, CLIENT_CPU  the CPUs the server and wrk are pinned to (1 and 0)
 #   CONTAINER_MEMORY        the container's memory limit, told to the JVM as -XX:MaxRAM (1g)
@@ -23,7 +25,7 @@ BASELINE_JAR=${BASELINE_JAR:-}
 JDK17=${JDK17:-/usr/lib/jvm/java-17-openjdk-amd64}
 JDK25=${JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64}
 DURATION=${DURATION:-10}
-WARMUP=${WARMUP:-10}
+WARMUP=${WARMUP:-15}
 RUNS=${RUNS:-7}
 SERVER_CPU=${SERVER_CPU:-1}
 CLIENT_CPU=${CLIENT_CPU:-0}
@@ -58,27 +60,31 @@ NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 [ "$(nproc)" -ge 2 ] || { SERVER_CPU=0; CLIENT_CPU=0; }
 
 # --- the shipped configuration: the Dockerfile's ENTRYPOINT flags ------------------------------
-# Read from the Dockerfile when there is one, so the bench follows it; the AOT cache is made
-# here by a training run like the Dockerfile's. The container's limits (1 CPU, 1 GiB) become
-# a pinned CPU and -XX:MaxRAM, which size the JVM as the cgroup limits would.
-if [ -f Dockerfile ] && grep -q '^ENTRYPOINT' Dockerfile; then
-  mapfile -t entry < <(sed -n '/^ENTRYPOINT/,/\]/p' Dockerfile | tr -d '\\\n' | grep -o '"[^"]*"' | tr -d '"')
-  SHIPPED_SOURCE="the Dockerfile's ENTRYPOINT"
-else
-  entry=(java -XX:+UseSerialGC -XX:MaxRAMPercentage=75 -Xss512k -XX:-UsePerfData
-         -XX:+ExitOnOutOfMemoryError -XX:AOTCache=/app/app.aot -jar /app/app.jar)
-  SHIPPED_SOURCE="built-in copy of the ship branch's ENTRYPOINT (no Dockerfile here)"
-fi
-SHIPPED_FLAGS=()
-skip_next=0
-for arg in "${entry[@]:1}"; do
-  if [ "$skip_next" = 1 ]; then skip_next=0; continue; fi
-  case "$arg" in
-    -jar) skip_next=1 ;;
-    -XX:AOTCache=*|-XX:AOTMode=*) ;;
-    *) SHIPPED_FLAGS+=("$arg") ;;
-  esac
-done
+# Read from the Dockerfile, so the bench follows it; the AOT cache is made here by a training run
+# like the Dockerfile's. The container's limits (1 CPU, 1 GiB) become a pinned CPU and
+# -XX:MaxRAM, which size the JVM as the cgroup limits would.
+entrypoint_flags() { # Dockerfile -> its ENTRYPOINT's JVM flags, one a line, without the AOT cache
+  local entry=() arg skip_next=0
+  if [ -f "$1" ] && grep -q '^ENTRYPOINT' "$1"; then
+    mapfile -t entry < <(sed -n '/^ENTRYPOINT/,/\]/p' "$1" | tr -d '\\\n' | grep -o '"[^"]*"' | tr -d '"')
+  else
+    die "no ENTRYPOINT in $1"
+  fi
+  for arg in "${entry[@]:1}"; do
+    if [ "$skip_next" = 1 ]; then skip_next=0; continue; fi
+    case "$arg" in
+      -jar) skip_next=1 ;;
+      -XX:AOTCache=*|-XX:AOTMode=*) ;;
+      *) printf '%s\n' "$arg" ;;
+    esac
+  done
+}
+BASELINE_DOCKERFILE=${BASELINE_DOCKERFILE:-Dockerfile}
+ALT_DOCKERFILE=${ALT_DOCKERFILE:-}
+mapfile -t SHIPPED_FLAGS < <(entrypoint_flags Dockerfile)
+mapfile -t BASELINE_FLAGS < <(entrypoint_flags "$BASELINE_DOCKERFILE")
+ALT_FLAGS=()
+[ -z "$ALT_DOCKERFILE" ] || mapfile -t ALT_FLAGS < <(entrypoint_flags "$ALT_DOCKERFILE")
 CONTAINER_FLAGS=("-XX:MaxRAM=$CONTAINER_MEMORY")
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -99,8 +105,7 @@ to_ms() { # wrk's 850.00us / 1.23ms / 1.20s -> milliseconds
     else print "nan" }'
 }
 await_200() { # port key pid: polls GET / until 200
-  local i
-  for i in $(seq 3000); do
+  for _ in $(seq 3000); do
     kill -0 "$3" 2>/dev/null || die "the server (pid $3) exited; see $OUT"
     if [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $2" "http://127.0.0.1:$1/")" = 200 ]; then
       return 0
@@ -111,8 +116,7 @@ await_200() { # port key pid: polls GET / until 200
 }
 stop_pid() {
   kill -TERM "$1" 2>/dev/null || true
-  local i
-  for i in $(seq 150); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
+  for _ in $(seq 150); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
   kill -KILL "$1" 2>/dev/null || true
 }
 
@@ -183,34 +187,52 @@ bench_nginx() { # label
 }
 
 # --- the service ------------------------------------------------------------------------------
-# java_cmd label jar [pin] -> JAVA_CMD array for that configuration. The shipped configuration is
-# always pinned (the container has one CPU); plain JDK 17 only under load, beside nginx.
+# A configuration is "label|jar|jvm|flags": jvm is jdk25 (pinned, container limits, AOT cache,
+# the flags in the named array) or jdk17 (plain java -jar; pinned only under load, beside nginx).
+CONFIGS=()
+if [ -n "$BASELINE_JAR" ]; then
+  [ -f "$BASELINE_JAR" ] || die "BASELINE_JAR $BASELINE_JAR is missing"
+  CONFIGS+=("before: JDK 25 shipped|$BASELINE_JAR|jdk25|BASELINE_FLAGS" "before: JDK 17 java -jar|$BASELINE_JAR|jdk17|")
+  AFTER="after: "
+else
+  AFTER=""
+fi
+CONFIGS+=("${AFTER}JDK 25 shipped|$JAR|jdk25|SHIPPED_FLAGS")
+[ -z "$ALT_DOCKERFILE" ] || CONFIGS+=("${AFTER}JDK 25 alt flags|$JAR|jdk25|ALT_FLAGS")
+CONFIGS+=("${AFTER}JDK 17 java -jar|$JAR|jdk17|")
+
+slug() { echo "${1//[^A-Za-z0-9]/_}"; }
+aot_path() { echo "$OUT/$(slug "$1").aot"; }
+
+# java_cmd config [pin] -> JAVA_CMD, the command line of that configuration
 java_cmd() {
-  local label=$1 jar=$2 pin=${3:-}
-  case "$label" in
-    *"JDK 25 shipped"*)
-      JAVA_CMD=(taskset -c "$SERVER_CPU" "$JDK25/bin/java" "${SHIPPED_FLAGS[@]}" "${CONTAINER_FLAGS[@]}"
-                "-XX:AOTCache=$(aot_path "$jar")" -jar "$jar") ;;
-    *"JDK 17"*)
-      JAVA_CMD=("$JDK17/bin/java" -jar "$jar")
-      if [ -n "$pin" ]; then JAVA_CMD=(taskset -c "$SERVER_CPU" "${JAVA_CMD[@]}"); fi ;;
-    *) die "unknown configuration $label" ;;
-  esac
+  local label jar jvm flagsvar
+  IFS='|' read -r label jar jvm flagsvar <<<"$1"
+  if [ "$jvm" = jdk25 ]; then
+    local -n flags=$flagsvar
+    JAVA_CMD=(taskset -c "$SERVER_CPU" "$JDK25/bin/java" "${flags[@]}" "${CONTAINER_FLAGS[@]}"
+              "-XX:AOTCache=$(aot_path "$label")" -jar "$jar")
+  else
+    JAVA_CMD=("$JDK17/bin/java" -jar "$jar")
+    if [ -n "${2:-}" ]; then JAVA_CMD=(taskset -c "$SERVER_CPU" "${JAVA_CMD[@]}"); fi
+  fi
 }
-aot_path() { echo "$OUT/$(basename "$(dirname "$(realpath "$1")")")-$(basename "$1" .jar).aot"; }
 
 # The Dockerfile's training run: the requests a cold instance gets first, then SIGTERM; the JVM
 # writes the AOT cache as it exits.
-aot_train() { # jar
-  local jar=$1 aot
-  aot=$(aot_path "$jar")
-  say "AOT training run for $jar -> $aot"
-  AUTH_API_KEY=$KEY HOST=127.0.0.1 PORT=$PORT \
-    taskset -c "$SERVER_CPU" "$JDK25/bin/java" "${SHIPPED_FLAGS[@]}" "${CONTAINER_FLAGS[@]}" \
+aot_train() { # config
+  local label jar jvm flagsvar aot
+  IFS='|' read -r label jar jvm flagsvar <<<"$1"
+  [ "$jvm" = jdk25 ] || return 0
+  local -n flags=$flagsvar
+  aot=$(aot_path "$label")
+  say "$label: AOT training run -> $aot"
+  env AUTH_API_KEY="$KEY" HOST=127.0.0.1 PORT="$PORT" \
+    taskset -c "$SERVER_CPU" "$JDK25/bin/java" "${flags[@]}" "${CONTAINER_FLAGS[@]}" \
     "-XX:AOTCacheOutput=$aot" -jar "$jar" >"$aot.training.log" 2>&1 &
-  local pid=$! i
+  local pid=$!
   await_200 "$PORT" "$KEY" "$pid"
-  for i in 1 2 3; do
+  for _ in 1 2 3; do
     curl -s -o /dev/null -H "Authorization: Bearer $KEY" "http://127.0.0.1:$PORT/"
     curl -s -o /dev/null -H "Authorization: Bearer $WRONG_KEY" "http://127.0.0.1:$PORT/"
     curl -s -o /dev/null "http://127.0.0.1:$PORT/"
@@ -221,25 +243,26 @@ aot_train() { # jar
   [ -s "$aot" ] || die "the training run wrote no AOT cache; see $aot.training.log"
 }
 
-cold_start() { # label jar
-  local label=$1 jar=$2 log
-  java_cmd "$label" "$jar"
-  log="$OUT/coldstart-${label// /_}.log"
+cold_start() { # config
+  local label log line
+  label=${1%%|*}
+  java_cmd "$1"
+  log="$OUT/coldstart-$(slug "$label").log"
   say "$label: cold start x$RUNS"
   env AUTH_API_KEY="$KEY" HOST=127.0.0.1 PORT="$PORT" \
     "$JDK17/bin/java" bench/ColdStart.java "$RUNS" "$PORT" "$KEY" "$log.server" -- "${JAVA_CMD[@]}" >"$log"
-  local line
   line=$(tail -1 "$log")
   say "$label: $line"
   printf '%s\t%s\n' "$label" "$line" >>"$START_TSV"
 }
 
-bench_java() { # label jar
-  local label=$1 jar=$2
-  java_cmd "$label" "$jar" pin
+bench_java() { # config
+  local label pid
+  label=${1%%|*}
+  java_cmd "$1" pin
   say "$label: starting for load"
-  AUTH_API_KEY=$KEY HOST=127.0.0.1 PORT=$PORT "${JAVA_CMD[@]}" >"$OUT/server-${label// /_}.log" 2>&1 &
-  local pid=$!
+  env AUTH_API_KEY="$KEY" HOST=127.0.0.1 PORT="$PORT" "${JAVA_CMD[@]}" >"$OUT/server-$(slug "$label").log" 2>&1 &
+  pid=$!
   await_200 "$PORT" "$KEY" "$pid"
   printf '%s\t%s\t%s\n' "$label" "$(rss_kib "$pid")" start >>"$MEM_TSV"
   warm_up "$WARMUP"
@@ -254,31 +277,28 @@ LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 START_TIME=$(date -u '+%Y-%m-%d %H:%M UTC')
 say "output in $OUT; load average $LOAD_BEFORE"
 
-jars=("$JAR")
-names=("")
-if [ -n "$BASELINE_JAR" ]; then
-  [ -f "$BASELINE_JAR" ] || die "BASELINE_JAR $BASELINE_JAR is missing"
-  jars=("$BASELINE_JAR" "$JAR")
-  names=("before: " "after: ")
-fi
-for i in "${!jars[@]}"; do aot_train "${jars[$i]}"; done
+for config in "${CONFIGS[@]}"; do aot_train "$config"; done
 
 # nginx first and last: the reference is their mean, and their gap shows how noisy the run was.
 bench_nginx "nginx (first)"
-for i in "${!jars[@]}"; do
-  bench_java "${names[$i]}JDK 25 shipped" "${jars[$i]}"
-  if [ "$LOAD_JDK17" = 1 ]; then bench_java "${names[$i]}JDK 17 java -jar" "${jars[$i]}"; fi
+for config in "${CONFIGS[@]}"; do
+  case "$config" in
+    *"|jdk17|"*) if [ "$LOAD_JDK17" = 1 ]; then bench_java "$config"; fi ;;
+    *) bench_java "$config" ;;
+  esac
 done
 bench_nginx "nginx (last)"
-for i in "${!jars[@]}"; do
-  cold_start "${names[$i]}JDK 25 shipped" "${jars[$i]}"
-  cold_start "${names[$i]}JDK 17 java -jar" "${jars[$i]}"
-done
+for config in "${CONFIGS[@]}"; do cold_start "$config"; done
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # --- the report -------------------------------------------------------------------------------
 baseline_note=""
 [ -z "$BASELINE_JAR" ] || baseline_note=", baseline \`$BASELINE_JAR\`"
+flag_notes=""
+[ -z "$BASELINE_JAR" ] || flag_notes="$flag_notes
+  before: JDK 25 shipped runs \`${BASELINE_FLAGS[*]}\` (from \`$BASELINE_DOCKERFILE\`)."
+[ -z "$ALT_DOCKERFILE" ] || flag_notes="$flag_notes
+  after: JDK 25 alt flags runs \`${ALT_FLAGS[*]}\` (from \`$ALT_DOCKERFILE\`)."
 cpu_model=$(awk -F': ' '/^model name/{print $2; exit}' /proc/cpuinfo)
 cat <<EOF
 # Benchmark results
@@ -292,8 +312,9 @@ cat <<EOF
   CPU is the server's utime+stime from \`/proc/<pid>/stat\` over the run, divided by the requests.
 - nginx $("$NGINX" -v 2>&1 | sed 's/.*\///'), 1 worker, does the same check in a \`map\` and logs each request (buffered);
   it runs first and last, and every ratio is to the mean of those two runs.
-- JDK 25 shipped: \`$JDK25/bin/java ${SHIPPED_FLAGS[*]} -XX:AOTCache=<trained here> -jar\` (flags from $SHIPPED_SOURCE),
-  with the container's limits stood in for by one pinned CPU and \`${CONTAINER_FLAGS[*]}\`.
+- JDK 25 shipped: \`$JDK25/bin/java ${SHIPPED_FLAGS[*]} -XX:AOTCache=<trained here> -jar\` (the Dockerfile's ENTRYPOINT),
+  with the container's limits stood in for by one pinned CPU and \`${CONTAINER_FLAGS[*]}\`; the AOT cache comes from a
+  training run like the Dockerfile's (3 x authorised, wrong key, no key, /health; then SIGTERM).$flag_notes
 - JDK 17 java -jar: \`$JDK17/bin/java -jar\`, no flags, not pinned for the cold start (a developer's laptop).
 
 ## Load
@@ -317,11 +338,12 @@ cat <<EOF
 ## Start and memory
 
 Start: from spawning the process to the first 200 of an authorised \`GET /\`, median of $RUNS runs
-(after one discarded run), measured by \`bench/ColdStart.java\`. RSS from \`/proc/<pid>/status\`:
-at the first 200 (median of the cold starts), and after the load above.
+(after one discarded run), measured by \`bench/ColdStart.java\`, with the CPU time (utime+stime) the
+server had used by then. RSS (VmRSS, \`/proc/<pid>/status\`): at the first 200 (median of the cold
+starts), and after the load above.
 
-| configuration | start to first 200, ms (min–max) | RSS at first 200, MiB | RSS after load, MiB | × nginx |
-|---|---:|---:|---:|---:|
+| configuration | start to first 200, ms (min–max) | CPU used until then, ms | RSS at first 200, MiB | RSS after load, MiB | × nginx |
+|---|---:|---:|---:|---:|---:|
 EOF
 awk -F'\t' -v mem="$MEM_TSV" '
   BEGIN {
@@ -334,14 +356,14 @@ awk -F'\t' -v mem="$MEM_TSV" '
     split($2, kv, " "); for (k in kv) { split(kv[k], p, "="); v[p[1]] = p[2] }
     load = ($1 in after) ? sprintf("%.1f", after[$1] / 1024) : "—"
     ratio = ($1 in after) ? sprintf("%.1f", after[$1] / (nsum / n)) : "—"
-    printf "| %s | %.0f (%.0f–%.0f) | %.1f | %s | %s |\n", $1, v["median_ms"], v["min_ms"], v["max_ms"],
-      v["median_rss_kib"] / 1024, load, ratio
+    printf "| %s | %.0f (%.0f–%.0f) | %.0f | %.1f | %s | %s |\n", $1, v["median_ms"], v["min_ms"], v["max_ms"],
+      v["median_cpu_ms"], v["median_rss_kib"] / 1024, load, ratio
   }
-  END { printf "| nginx (mean of first and last) | — | — | %.1f | 1.0 |\n", nsum / n / 1024 }' "$START_TSV"
+  END { printf "| nginx (mean of first and last) | — | — | — | %.1f | 1.0 |\n", nsum / n / 1024 }' "$START_TSV"
 
 # --- the bars, for the measured jar in the shipped configuration --------------------------------
-shipped="${names[-1]}JDK 25 shipped"
-plain="${names[-1]}JDK 17 java -jar"
+shipped="${AFTER}JDK 25 shipped"
+plain="${AFTER}JDK 17 java -jar"
 cat <<EOF
 
 ## Bars (issue 6), for \`$JAR\` in the shipped configuration
