@@ -1,5 +1,6 @@
 package dev.apikeyauth.http;
 
+import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -11,6 +12,7 @@ public final class RequestIds {
     public static final String HEADER = "X-Request-Id";
     static final String ATTRIBUTE = "apikeyauth.requestId";
     private static final int MAX_LENGTH = 128;
+    private static final HexFormat HEX = HexFormat.of();
 
     private RequestIds() {
     }
@@ -41,8 +43,6 @@ public final class RequestIds {
      */
     static String fresh() {
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        String high = Long.toHexString(random.nextLong());
-        String low = Long.toHexString(random.nextLong());
-        return "0".repeat(16 - high.length()) + high + "0".repeat(16 - low.length()) + low;
+        return HEX.toHexDigits(random.nextLong()) + HEX.toHexDigits(random.nextLong());
     }
 }

@@ -17,6 +17,8 @@ public final class KeyDigest {
     public static final String PREFIX = "sha256:";
     static final int LENGTH = 32;
     private static final HexFormat HEX = HexFormat.of();
+    /** Never updated, only cloned, so sharing it between threads is safe. */
+    private static final MessageDigest PROTOTYPE = newSha256();
 
     private final byte[] bytes;
     private final int hash;
@@ -73,7 +75,19 @@ public final class KeyDigest {
         return "KeyDigest[redacted]";
     }
 
+    /**
+     * A fresh SHA-256 digest. Cloned from an unused prototype: every request hashes a token, and
+     * {@code getInstance} looks the algorithm up among the security providers each time.
+     */
     static MessageDigest sha256() {
+        try {
+            return (MessageDigest) PROTOTYPE.clone();
+        } catch (CloneNotSupportedException e) {
+            return newSha256();
+        }
+    }
+
+    private static MessageDigest newSha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
