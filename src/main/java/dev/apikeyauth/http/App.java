@@ -18,6 +18,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,7 +54,7 @@ public final class App {
         Gate gate = new Gate(authenticator, PUBLIC_PATHS, requestMetrics.andThen(services.authListener()),
                 requestMetrics, services.hello() == HELLO);
         AuthGuard guard = new AuthGuard(PUBLIC_PATHS);
-        OpenApi openApi = OpenApi.create();
+        Handler openApi = openApiOnFirstRequest();
         SwaggerUi.load();
         Handler health = ctx -> Responses.send(ctx,
                 services.health().isUp() ? 200 : 503,
@@ -91,7 +92,7 @@ public final class App {
             config.routes.head("/", services.hello());
             config.routes.get("/health", health);
             config.routes.get("/metrics", ctx -> ctx.contentType(Metrics.CONTENT_TYPE).result(metrics.scrape()));
-            config.routes.get(OpenApi.PATH, openApi::serve);
+            config.routes.get(OpenApi.PATH, openApi);
             config.routes.get(SwaggerUi.PAGE, SwaggerUi::page);
             config.routes.get(SwaggerUi.ASSET_ROUTE, SwaggerUi::asset);
 
@@ -117,6 +118,23 @@ public final class App {
             config.requestLogger.http(requestMetrics::record);
             config.events.serverStopped(metrics::close);
         });
+    }
+
+    /**
+     * {@code GET /openapi.json}, with the document built on its first request rather than at
+     * start-up: building it loads Jackson (~500 classes), which no request a cold instance must
+     * answer quickly needs, and keeps Jackson out of the AOT cache.
+     */
+    private static Handler openApiOnFirstRequest() {
+        AtomicReference<OpenApi> document = new AtomicReference<>();
+        return ctx -> {
+            OpenApi built = document.get();
+            if (built == null) {
+                document.compareAndSet(null, OpenApi.create());
+                built = document.get();
+            }
+            built.serve(ctx);
+        };
     }
 
     private static Set<String> publicPaths() {
