@@ -35,7 +35,7 @@ ARG TRAINING_PORT=39082
 RUN bash -euo pipefail -c ' \
     key=$(head -c 32 /dev/urandom | base64 | tr -d "/+=\n"); \
     AUTH_API_KEY=$key HOST=127.0.0.1 PORT=$TRAINING_PORT \
-      java -XX:+UseSerialGC -XX:MaxRAMPercentage=75 -Xss512k -XX:TieredStopAtLevel=1 -XX:-UsePerfData \
+      java -XX:+UseSerialGC -XX:MaxRAMPercentage=75 -Xss512k -XX:TrimNativeHeapInterval=1000 -XX:-UsePerfData \
            -XX:+ExitOnOutOfMemoryError -XX:AOTCacheOutput=/app/app.aot \
            -jar /app/app.jar & pid=$!; \
     get() { \
@@ -51,7 +51,7 @@ RUN bash -euo pipefail -c ' \
       expect 200 / "$key"; expect 403 / "wrong-$key"; expect 401 /; expect 200 /health; \
     done; \
     kill -TERM "$pid"; wait "$pid"; \
-    java -XX:+UseSerialGC -XX:MaxRAMPercentage=75 -Xss512k -XX:TieredStopAtLevel=1 -XX:-UsePerfData \
+    java -XX:+UseSerialGC -XX:MaxRAMPercentage=75 -Xss512k -XX:TrimNativeHeapInterval=1000 -XX:-UsePerfData \
          -XX:AOTMode=on -XX:AOTCache=/app/app.aot -jar /app/app.jar --version >/dev/null' \
  && chmod 0644 /app/app.aot
 
@@ -62,13 +62,14 @@ EXPOSE 8082
 #   MaxRAMPercentage=75: heap up to 768 MiB of the 1 GiB limit, the rest for metaspace,
 #     thread stacks, the code cache and the AOT cache mapping;
 #   -Xss512k: thread stacks half the default, enough for Jetty and Javalin;
-#   TieredStopAtLevel=1: C1 only. On one CPU, C2 compiling in the background delays the
-#     first response: measured 1.06 s instead of 1.50 s to the first 200 (medians), for
-#     ~20-35% less peak throughput, which the autoscaler makes up with instances
-#     (README.md has the numbers);
+#   C1 and C2 (no TieredStopAtLevel=1): since the Gate answers the hot requests itself,
+#     C1-only code costs about 3x the server CPU per request of C2 code, for ~20% less time
+#     to the first 200 (bench/RESULTS.md has both, measured side by side);
+#   TrimNativeHeapInterval=1000: return the C2 compiler's freed native memory to the OS
+#     every second, which keeps RSS after a burst of load under ~96 MiB;
 #   -UsePerfData: no /tmp/hsperfdata file, so a read-only root filesystem works;
 #   ExitOnOutOfMemoryError: let the platform replace a broken instance;
 #   AOTCache: start from the classes the training run above loaded and linked.
-ENTRYPOINT ["java", "-XX:+UseSerialGC", "-XX:MaxRAMPercentage=75", "-Xss512k", "-XX:TieredStopAtLevel=1", \
+ENTRYPOINT ["java", "-XX:+UseSerialGC", "-XX:MaxRAMPercentage=75", "-Xss512k", "-XX:TrimNativeHeapInterval=1000", \
             "-XX:-UsePerfData", "-XX:+ExitOnOutOfMemoryError", "-XX:AOTCache=/app/app.aot", \
             "-jar", "/app/app.jar"]
