@@ -63,7 +63,6 @@ final class Gate extends Handler.Wrapper {
         long begin = System.nanoTime();
         HttpFields headers = request.getHeaders();
         String requestId = RequestIds.choose(headers.get(RequestIds.HEADER));
-        request.setAttribute(RequestIds.ATTRIBUTE, requestId);
         HttpFields.Mutable out = response.getHeaders();
         out.put(RequestIds.HEADER, requestId);
         out.put(NOSNIFF);
@@ -75,7 +74,7 @@ final class Gate extends Handler.Wrapper {
         String method = request.getMethod();
         boolean read = HttpMethod.GET.is(method) || HttpMethod.HEAD.is(method);
         if (read && publicPaths.contains(path)) {
-            return passOn(request, response, callback);
+            return passOn(request, response, callback, requestId, null);
         }
         Authenticator.Result result;
         try {
@@ -84,7 +83,6 @@ final class Gate extends Handler.Wrapper {
             LOG.error("Unhandled exception in request {}", requestId, e);
             return answer(request, response, callback, begin, requestId, path, null, 500, Responses.INTERNAL_ERROR);
         }
-        request.setAttribute(Caller.ATTRIBUTE, result);
         listener.onAuthentication(result);
         ApiError refusal = switch (result.outcome()) {
             case OK -> null;
@@ -101,7 +99,7 @@ final class Gate extends Handler.Wrapper {
         if (answersGreeting && read && path.equals("/")) {
             return answer(request, response, callback, begin, requestId, path, result, 200, Responses.HELLO);
         }
-        return passOn(request, response, callback);
+        return passOn(request, response, callback, requestId, result);
     }
 
     @Override
@@ -109,8 +107,17 @@ final class Gate extends Handler.Wrapper {
         return InvocationType.NON_BLOCKING;
     }
 
-    /** Javalin's servlet may block: run it on a pool thread, never on the one that reads requests. */
-    private boolean passOn(Request request, Response response, Callback callback) {
+    /**
+     * Javalin's servlet may block: run it on a pool thread, never on the one that reads requests.
+     * The request id and the guard's decision go with it as request attributes (only here: the
+     * answers the gate writes itself need no attribute map).
+     */
+    private boolean passOn(Request request, Response response, Callback callback, String requestId,
+                           Authenticator.Result result) {
+        request.setAttribute(RequestIds.ATTRIBUTE, requestId);
+        if (result != null) {
+            request.setAttribute(Caller.ATTRIBUTE, result);
+        }
         getServer().getThreadPool().execute(() -> {
             try {
                 if (!super.handle(request, response, callback)) {
