@@ -12,6 +12,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.jetty.server.AbstractConnector;
+import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +28,14 @@ public final class App {
     public static final Set<String> PUBLIC_PATHS = Set.of("/health");
     /** The header size limit, request line included (CONTRACT §1: over 8 KiB is 431). */
     static final int MAX_HEADER_BYTES = 8 * 1024;
+    /**
+     * A connection that sends nothing for this long is closed, whether it is between requests or
+     * in the middle of one (a slowloris client sending headers a byte at a time resets it, but
+     * costs only a socket and a buffer: Jetty reads asynchronously, no thread waits on it).
+     */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
+    /** A request body slower than this (bytes/s) is abandoned: no route reads bodies anyway. */
+    static final long MIN_REQUEST_DATA_RATE = 1024;
 
     private static final Logger LOG = LoggerFactory.getLogger(App.class);
 
@@ -39,6 +50,7 @@ public final class App {
                 services.health().isUp() ? 200 : 503,
                 services.health().isUp() ? Responses.UP : Responses.DOWN);
 
+        AtomicReference<Server> jetty = new AtomicReference<>();
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -52,13 +64,24 @@ public final class App {
                 http.setSendServerVersion(false);
                 http.setSendXPoweredBy(false);
                 http.setRequestHeaderSize(MAX_HEADER_BYTES);
+                http.setIdleTimeout(services.idleTimeout().toMillis());
+                http.setMinRequestDataRate(MIN_REQUEST_DATA_RATE);
             });
             config.jetty.modifyServer(server -> {
                 // Javalin attaches its servlet inside this wrapper; on stop it lets in-flight
                 // requests finish (up to the stop timeout) while new ones are refused.
-                server.setHandler(new GracefulHandler());
+                server.setHandler(new GracefulHandler(new AsteriskTarget(null)));
                 server.setStopTimeout(services.shutdownTimeout().toMillis());
                 server.setErrorHandler(new JsonErrorHandler());
+                jetty.set(server);
+            });
+            // Javalin adds its connector at start; give it the idle timeout before it accepts.
+            config.events.serverStarting(() -> {
+                for (var connector : jetty.get().getConnectors()) {
+                    if (connector instanceof AbstractConnector network) {
+                        network.setIdleTimeout(services.idleTimeout().toMillis());
+                    }
+                }
             });
 
             config.routes.before(App::commonHeaders);
@@ -134,9 +157,10 @@ public final class App {
      * @param hello           the handler of {@code GET /} and {@code HEAD /}
      * @param shutdownTimeout how long in-flight requests may finish on stop
      * @param authListener    told of each authentication outcome
+     * @param idleTimeout     how long a silent connection is kept
      */
     public record Services(KeyStore keys, Clock clock, Health health, Handler hello,
-                           Duration shutdownTimeout, AuthListener authListener) {
+                           Duration shutdownTimeout, AuthListener authListener, Duration idleTimeout) {
 
         public Services {
             Objects.requireNonNull(keys, "keys");
@@ -145,36 +169,41 @@ public final class App {
             Objects.requireNonNull(hello, "hello");
             Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
             Objects.requireNonNull(authListener, "authListener");
+            Objects.requireNonNull(idleTimeout, "idleTimeout");
         }
 
         /** The production collaborators around {@code keys}. */
         public static Services of(KeyStore keys) {
             return new Services(keys, Clock.systemUTC(), new Health(), App::hello, Duration.ofSeconds(8),
-                    AuthListener.NONE);
+                    AuthListener.NONE, DEFAULT_IDLE_TIMEOUT);
         }
 
         public Services withKeys(KeyStore value) {
-            return new Services(value, clock, health, hello, shutdownTimeout, authListener);
+            return new Services(value, clock, health, hello, shutdownTimeout, authListener, idleTimeout);
         }
 
         public Services withClock(Clock value) {
-            return new Services(keys, value, health, hello, shutdownTimeout, authListener);
+            return new Services(keys, value, health, hello, shutdownTimeout, authListener, idleTimeout);
         }
 
         public Services withHealth(Health value) {
-            return new Services(keys, clock, value, hello, shutdownTimeout, authListener);
+            return new Services(keys, clock, value, hello, shutdownTimeout, authListener, idleTimeout);
         }
 
         public Services withHello(Handler value) {
-            return new Services(keys, clock, health, value, shutdownTimeout, authListener);
+            return new Services(keys, clock, health, value, shutdownTimeout, authListener, idleTimeout);
         }
 
         public Services withShutdownTimeout(Duration value) {
-            return new Services(keys, clock, health, hello, value, authListener);
+            return new Services(keys, clock, health, hello, value, authListener, idleTimeout);
+        }
+
+        public Services withIdleTimeout(Duration value) {
+            return new Services(keys, clock, health, hello, shutdownTimeout, authListener, value);
         }
 
         public Services withAuthListener(AuthListener value) {
-            return new Services(keys, clock, health, hello, shutdownTimeout, value);
+            return new Services(keys, clock, health, hello, shutdownTimeout, value, idleTimeout);
         }
     }
 }
