@@ -3,6 +3,7 @@ package dev.apikeyauth.cli;
 import dev.apikeyauth.config.ConfigException;
 import dev.apikeyauth.keys.KeyDigest;
 import dev.apikeyauth.keys.Keys;
+import dev.apikeyauth.ops.Version;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;

@@ -9,10 +9,10 @@ import dev.apikeyauth.keys.KeySet;
 import dev.apikeyauth.keys.KeyStore;
 import dev.apikeyauth.keys.Keys;
 import dev.apikeyauth.keys.KeysFileException;
-import dev.apikeyauth.keys.ReloadListener;
 import dev.apikeyauth.keys.ReloadingKeyStore;
 import dev.apikeyauth.ops.Health;
 import dev.apikeyauth.ops.Logging;
+import dev.apikeyauth.ops.Metrics;
 import dev.apikeyauth.ops.Shutdown;
 import io.javalin.Javalin;
 import java.io.PrintStream;
@@ -58,9 +58,10 @@ final class Server {
             keys.add(new ApiKey(ONE_RUN_ID, KeyDigest.of(oneRunKey), null));
         }
         KeyStore store = KeyStore.fixed(KeySet.of(keys));
+        Metrics metrics = new Metrics(); // counts the keys file's reloads and failures
         if (config.keysFile().isPresent()) {
             try {
-                store = ReloadingKeyStore.open(config.keysFile().get(), keys, ReloadListener.NONE,
+                store = ReloadingKeyStore.open(config.keysFile().get(), keys, metrics,
                         ReloadingKeyStore.DEFAULT_INTERVAL, ReloadingKeyStore.DEFAULT_SETTLE);
             } catch (KeysFileException e) {
                 throw new ConfigException(Config.AUTH_API_KEYS_FILE + ": " + e.getMessage());
@@ -69,7 +70,8 @@ final class Server {
         KeySet keySet = store.current();
 
         App.Services services = App.Services.of(store)
-                .withShutdownTimeout(config.shutdownTimeout());
+                .withShutdownTimeout(config.shutdownTimeout())
+                .withMetrics(metrics);
         Javalin app = App.create(services);
         try {
             app.start(config.host(), config.port());

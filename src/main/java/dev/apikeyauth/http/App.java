@@ -1,8 +1,11 @@
 package dev.apikeyauth.http;
 
 import dev.apikeyauth.auth.Authenticator;
+import dev.apikeyauth.docs.OpenApi;
+import dev.apikeyauth.docs.SwaggerUi;
 import dev.apikeyauth.keys.KeyStore;
 import dev.apikeyauth.ops.Health;
+import dev.apikeyauth.ops.Metrics;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -10,6 +13,8 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.http.MethodNotAllowedResponse;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
@@ -24,8 +29,15 @@ import org.slf4j.LoggerFactory;
  * error mapping. {@code main} starts it on the configured port; the tests start it on port 0.
  */
 public final class App {
-    /** Paths served without a key. Everything else, existing or not, needs one. */
-    public static final Set<String> PUBLIC_PATHS = Set.of("/health");
+    /**
+     * Paths served without a key, matched exactly: the health probe, the OpenAPI document, the
+     * docs page and each of its files by name (no prefix rule, so nothing else under {@code /docs/}
+     * and no {@code ..} or encoded variant is public). Everything else, existing or not, needs one.
+     */
+    public static final Set<String> PUBLIC_PATHS = publicPaths();
+    /** The path templates of the routes below: the metrics' route label is one of these or "unmatched". */
+    static final List<String> ROUTE_TEMPLATES = List.of(
+            "/", "/health", "/metrics", OpenApi.PATH, SwaggerUi.PAGE, SwaggerUi.ASSET_ROUTE);
     /** The header size limit, request line included (CONTRACT §1: over 8 KiB is 431). */
     static final int MAX_HEADER_BYTES = 8 * 1024;
     /**
@@ -45,7 +57,13 @@ public final class App {
     /** Builds the app; call {@code start(host, port)} on the result. */
     public static Javalin create(Services services) {
         Authenticator authenticator = new Authenticator(services.keys(), services.clock());
-        AuthGuard guard = new AuthGuard(authenticator, PUBLIC_PATHS, services.authListener());
+        Metrics metrics = services.metrics();
+        metrics.bind(services.keys());
+        RequestMetrics requestMetrics = new RequestMetrics(metrics, ROUTE_TEMPLATES);
+        AuthGuard guard = new AuthGuard(authenticator, PUBLIC_PATHS,
+                requestMetrics.andThen(services.authListener()));
+        OpenApi openApi = OpenApi.create();
+        SwaggerUi.load();
         Handler health = ctx -> Responses.send(ctx,
                 services.health().isUp() ? 200 : 503,
                 services.health().isUp() ? Responses.UP : Responses.DOWN);
@@ -90,6 +108,10 @@ public final class App {
             config.routes.get("/", services.hello());
             config.routes.head("/", services.hello());
             config.routes.get("/health", health);
+            config.routes.get("/metrics", ctx -> ctx.contentType(Metrics.CONTENT_TYPE).result(metrics.scrape()));
+            config.routes.get(OpenApi.PATH, openApi::serve);
+            config.routes.get(SwaggerUi.PAGE, SwaggerUi::page);
+            config.routes.get(SwaggerUi.ASSET_ROUTE, SwaggerUi::asset);
 
             config.routes.exception(ApiError.class, (e, ctx) -> {
                 if (e.wwwAuthenticate() != null) {
@@ -110,7 +132,15 @@ public final class App {
                 }
             });
             config.requestLogger.http(AccessLog::log);
+            config.requestLogger.http(requestMetrics::record);
+            config.events.serverStopped(metrics::close);
         });
+    }
+
+    private static Set<String> publicPaths() {
+        Set<String> paths = new HashSet<>(Set.of("/health", OpenApi.PATH, SwaggerUi.PAGE));
+        SwaggerUi.ASSETS.keySet().forEach(name -> paths.add(SwaggerUi.ASSET_PREFIX + name));
+        return Set.copyOf(paths);
     }
 
     /** Headers every answer carries, set first so that errors carry them too. */
@@ -156,11 +186,13 @@ public final class App {
      * @param health          flipped to down when shutdown begins
      * @param hello           the handler of {@code GET /} and {@code HEAD /}
      * @param shutdownTimeout how long in-flight requests may finish on stop
-     * @param authListener    told of each authentication outcome
+     * @param authListener    told of each authentication outcome (besides the metrics)
+     * @param metrics         the meters {@code /metrics} shows; the app closes them when it stops
      * @param idleTimeout     how long a silent connection is kept
      */
     public record Services(KeyStore keys, Clock clock, Health health, Handler hello,
-                           Duration shutdownTimeout, AuthListener authListener, Duration idleTimeout) {
+                           Duration shutdownTimeout, AuthListener authListener, Metrics metrics,
+                           Duration idleTimeout) {
 
         public Services {
             Objects.requireNonNull(keys, "keys");
@@ -169,41 +201,46 @@ public final class App {
             Objects.requireNonNull(hello, "hello");
             Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
             Objects.requireNonNull(authListener, "authListener");
+            Objects.requireNonNull(metrics, "metrics");
             Objects.requireNonNull(idleTimeout, "idleTimeout");
         }
 
         /** The production collaborators around {@code keys}. */
         public static Services of(KeyStore keys) {
             return new Services(keys, Clock.systemUTC(), new Health(), App::hello, Duration.ofSeconds(8),
-                    AuthListener.NONE, DEFAULT_IDLE_TIMEOUT);
+                    AuthListener.NONE, new Metrics(), DEFAULT_IDLE_TIMEOUT);
         }
 
         public Services withKeys(KeyStore value) {
-            return new Services(value, clock, health, hello, shutdownTimeout, authListener, idleTimeout);
+            return new Services(value, clock, health, hello, shutdownTimeout, authListener, metrics, idleTimeout);
         }
 
         public Services withClock(Clock value) {
-            return new Services(keys, value, health, hello, shutdownTimeout, authListener, idleTimeout);
+            return new Services(keys, value, health, hello, shutdownTimeout, authListener, metrics, idleTimeout);
         }
 
         public Services withHealth(Health value) {
-            return new Services(keys, clock, value, hello, shutdownTimeout, authListener, idleTimeout);
+            return new Services(keys, clock, value, hello, shutdownTimeout, authListener, metrics, idleTimeout);
         }
 
         public Services withHello(Handler value) {
-            return new Services(keys, clock, health, value, shutdownTimeout, authListener, idleTimeout);
+            return new Services(keys, clock, health, value, shutdownTimeout, authListener, metrics, idleTimeout);
         }
 
         public Services withShutdownTimeout(Duration value) {
-            return new Services(keys, clock, health, hello, value, authListener, idleTimeout);
-        }
-
-        public Services withIdleTimeout(Duration value) {
-            return new Services(keys, clock, health, hello, shutdownTimeout, authListener, value);
+            return new Services(keys, clock, health, hello, value, authListener, metrics, idleTimeout);
         }
 
         public Services withAuthListener(AuthListener value) {
-            return new Services(keys, clock, health, hello, shutdownTimeout, value, idleTimeout);
+            return new Services(keys, clock, health, hello, shutdownTimeout, value, metrics, idleTimeout);
+        }
+
+        public Services withMetrics(Metrics value) {
+            return new Services(keys, clock, health, hello, shutdownTimeout, authListener, value, idleTimeout);
+        }
+
+        public Services withIdleTimeout(Duration value) {
+            return new Services(keys, clock, health, hello, shutdownTimeout, authListener, metrics, value);
         }
     }
 }

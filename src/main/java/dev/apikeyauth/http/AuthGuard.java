@@ -4,13 +4,14 @@ import dev.apikeyauth.auth.Authenticator;
 import dev.apikeyauth.auth.BearerParser;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
 import java.util.Set;
 
 /**
  * The before-handler that runs for every request, matched route or not, and refuses it unless it
- * carries an active key or its path is on the short, explicit list of public paths. A route added
- * later is protected without anyone remembering to: protection is the default, publicity the
- * exception.
+ * carries an active key or is a {@code GET} (or {@code HEAD}) of a path on the short, explicit list
+ * of public paths. A route added later is protected without anyone remembering to: protection is
+ * the default, publicity the exception.
  */
 final class AuthGuard implements Handler {
     private final Authenticator authenticator;
@@ -25,8 +26,11 @@ final class AuthGuard implements Handler {
 
     @Override
     public void handle(Context ctx) {
-        // Exact match on the raw path: "/health/", "//health" or "/%68ealth" are not public.
-        if (publicPaths.contains(ctx.path())) {
+        // Exact match on the raw path: "/health/", "//health" or "/%68ealth" are not public. Only
+        // GET is (and HEAD, which Javalin answers for every GET route): another method without a
+        // key is refused like any other request (CONTRACT §1), not told 405 and the path's methods.
+        HandlerType method = ctx.method();
+        if ((HandlerType.GET.equals(method) || HandlerType.HEAD.equals(method)) && publicPaths.contains(ctx.path())) {
             return;
         }
         Authenticator.Result result = authenticator.authenticate(

@@ -52,6 +52,30 @@ class JarIT {
     }
 
     @Test
+    void packagedJar_servesMetricsTheDocumentAndTheDocsFiles() throws Exception {
+        int port = JarProcess.freePort();
+        try (JarProcess jar = JarProcess.start(Map.of("AUTH_API_KEY", KEY, "PORT", "" + port, "HOST", "127.0.0.1"), "")) {
+            JarProcess.awaitHealthy(port, jar.process);
+            assertEquals(401, get(port, "/metrics", null).statusCode());
+            HttpResponse<String> metrics = get(port, "/metrics", KEY);
+            assertEquals(200, metrics.statusCode());
+            assertTrue(metrics.body().contains("\napikeyauth_active_keys 1.0\n"), metrics.body());
+            assertTrue(metrics.body().contains("jvm_memory_used_bytes{"), metrics.body());
+            assertFalse(metrics.body().contains(KEY));
+
+            HttpResponse<String> document = get(port, "/openapi.json", null);
+            assertEquals(200, document.statusCode());
+            assertEquals("3.1.0", new ObjectMapper().readTree(document.body()).path("openapi").asText());
+            // The webjar's files made it into the shaded jar, found through the webjar's own metadata.
+            assertEquals(200, get(port, "/docs", null).statusCode());
+            HttpResponse<String> bundle = get(port, "/docs/swagger-ui-bundle.js", null);
+            assertEquals(200, bundle.statusCode());
+            assertTrue(bundle.body().length() > 1_000_000, "bundle of " + bundle.body().length() + " chars");
+            assertEquals("text/javascript; charset=utf-8", bundle.headers().firstValue("Content-Type").orElse(""));
+        }
+    }
+
+    @Test
     void noKey_withoutATerminal_exits2WithOneLine() throws Exception {
         try (JarProcess jar = JarProcess.run(Map.of(), "")) {
             assertEquals(2, jar.exitValue());

@@ -14,6 +14,8 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -36,11 +38,14 @@ class ShutdownTest {
         int port = app.port();
         assertEquals(200, given().port(port).get("/health").statusCode());
 
+        // Own threads, not the common pool: on 2 cores its parallelism is 1, and on JDK 25
+        // CompletableFuture runs async tasks there, so stop would wait behind the request.
+        ExecutorService threads = Executors.newFixedThreadPool(2);
         CompletableFuture<Response> inFlight = CompletableFuture.supplyAsync(
-                () -> given().port(port).header("Authorization", "Bearer " + KEY).get("/"));
+                () -> given().port(port).header("Authorization", "Bearer " + KEY).get("/"), threads);
         assertTrue(entered.await(20, TimeUnit.SECONDS), "the slow request never reached its handler");
 
-        CompletableFuture<Void> stopping = CompletableFuture.runAsync(() -> Shutdown.drain(app.app(), health));
+        CompletableFuture<Void> stopping = CompletableFuture.runAsync(() -> Shutdown.drain(app.app(), health), threads);
         pollUntilRefused(port);
         assertFalse(health.isUp(), "health is down before the listener closes");
         assertFalse(stopping.isDone(), "stop must wait for the request in flight");
@@ -50,6 +55,7 @@ class ShutdownTest {
         assertEquals(200, response.statusCode());
         assertEquals("{\"message\":\"slow\"}", response.asString());
         stopping.get(20, TimeUnit.SECONDS);
+        threads.shutdown();
         assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", port).close());
     }
 

@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Registered for every test class (JUnit extension auto-detection): records every log line (real
- * Logback, every logger, stack traces included) and every REST Assured response of the class,
- * and fails the class if a known key appears in any of them. Known keys are {@link RunningApp#KEY}
+ * Logback, every logger, stack traces included), every REST Assured response of the class and
+ * the metrics of every app it started ({@link RunningApp#close}), and fails the class if a known key appears in any of them. Known keys are {@link RunningApp#KEY}
  * and every {@code static final String} constant of the test class whose name ends in {@code KEY}
  * and that is at least 16 characters long — the keys the class calls with.
  */
@@ -64,10 +64,16 @@ public final class LeakWatch implements BeforeAllCallback, AfterAllCallback {
             }
             for (String response : responses) {
                 if (response.contains(key)) {
-                    throw new AssertionError("a key leaked into a response: " + response.replace(key, "<KEY>"));
+                    throw new AssertionError("a key leaked into a response or metric: "
+                            + response.replace(key, "<KEY>"));
                 }
             }
         }
+    }
+
+    /** Adds an output of the app (e.g. its metrics) to what this class is checked against. */
+    static void record(String what, String output) {
+        RESPONSES.add(what + ":\n" + output);
     }
 
     /** How many log lines and responses the current class produced, for the watch's own test. */

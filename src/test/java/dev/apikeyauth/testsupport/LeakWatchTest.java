@@ -32,7 +32,15 @@ class LeakWatchTest {
             given().port(app.port()).header("Authorization", "Bearer " + RunningApp.KEY).get("/").then().statusCode(200);
         }
         AssertionError leak = assertThrows(AssertionError.class, () -> LeakWatch.check(Set.of(PLANTED_KEY)));
-        assertTrue(leak.getMessage().startsWith("a key leaked into a response: "), leak.getMessage());
+        assertTrue(leak.getMessage().startsWith("a key leaked into a response or metric: "), leak.getMessage());
+        LeakWatch.reset();
+    }
+
+    @Test
+    void aKeyInAMetric_isCaught() {
+        LeakWatch.record("metrics", "apikeyauth_authentications_total{identity=\"" + PLANTED_KEY + "\"} 1.0");
+        AssertionError leak = assertThrows(AssertionError.class, () -> LeakWatch.check(Set.of(PLANTED_KEY)));
+        assertTrue(leak.getMessage().contains("metrics:"), leak.getMessage());
         LeakWatch.reset();
     }
 }

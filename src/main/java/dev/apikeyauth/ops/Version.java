@@ -1,15 +1,15 @@
-package dev.apikeyauth.cli;
+package dev.apikeyauth.ops;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
 
 /** The version Maven wrote into {@code version.properties} at build time. */
-final class Version {
+public final class Version {
     private Version() {
     }
 
-    static String get() {
+    public static String get() {
         try (InputStream in = Version.class.getResourceAsStream("/dev/apikeyauth/version.properties")) {
             Properties properties = new Properties();
             if (in != null) {
