@@ -6,7 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One line per request: request id, method, path, status, duration, key identity, the guard's
+ * One line per request: request id, method, route, status, duration, key identity, the guard's
  * outcome ({@code ok}, {@code invalid}, {@code expired}..., or {@code public}), client.
  * Never the {@code Authorization} header and never the query string (which may carry secrets
  * pasted by mistake).
@@ -17,7 +17,12 @@ final class AccessLog {
     private AccessLog() {
     }
 
-    static void log(Context ctx, Float millis) {
+    /**
+     * Logs one finished request. The path is logged as its route template ({@code /},
+     * {@code /docs/{file}}...) or {@code unmatched}, never as sent: a caller who pastes a key into
+     * a URL must not get it written to the log, and junk paths from scanners can't flood it.
+     */
+    static void log(Context ctx, Float millis, String route) {
         if (!LOG.isInfoEnabled()) {
             return;
         }
@@ -27,7 +32,7 @@ final class AccessLog {
         String identity = result == null ? "-" : result.identity();
         String auth = result == null ? "public" : result.outcome().label();
         String method = ctx.method().name();
-        String path = ctx.path();
+        String path = route;
         int status = ctx.statusCode();
         String duration = String.format(java.util.Locale.ROOT, "%.2f", millis);
         String client = ctx.ip();

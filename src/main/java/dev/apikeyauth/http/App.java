@@ -131,7 +131,7 @@ public final class App {
                     // the client is gone; nothing left to tell it
                 }
             });
-            config.requestLogger.http(AccessLog::log);
+            config.requestLogger.http((ctx, millis) -> AccessLog.log(ctx, millis, requestMetrics.route(ctx.path())));
             config.requestLogger.http(requestMetrics::record);
             config.events.serverStopped(metrics::close);
         });
