@@ -6,7 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One line per request: request id, method, path, status, duration, key identity, the guard's
+ * One line per request: request id, method, route, status, duration, key identity, the guard's
  * outcome ({@code ok}, {@code invalid}, {@code expired}..., or {@code public}), client.
  * Never the {@code Authorization} header and never the query string (which may carry secrets
  * pasted by mistake).
@@ -21,12 +21,17 @@ final class AccessLog {
     }
 
     /** Javalin's request logger, for the requests that the {@link Gate} passes on to Javalin. */
-    static void log(Context ctx, Float millis) {
-        log(ctx.attribute(RequestIds.ATTRIBUTE), ctx.method().name(), ctx.path(), ctx.statusCode(),
+    static void log(Context ctx, Float millis, String route) {
+        log(ctx.attribute(RequestIds.ATTRIBUTE), ctx.method().name(), route, ctx.statusCode(),
                 (long) (millis * 1_000_000.0), Caller.result(ctx), ctx.ip());
     }
 
-    static void log(String requestId, String method, String path, int status, long nanos,
+    /**
+     * Logs one finished request. The path is logged as its route template ({@code /},
+     * {@code /docs/{file}}...) or {@code unmatched}, never as sent: a caller who pastes a key into
+     * a URL must not get it written to the log, and junk paths from scanners can't flood it.
+     */
+    static void log(String requestId, String method, String route, int status, long nanos,
                     Authenticator.Result result, String client) {
         if (!LOG.isInfoEnabled()) {
             return;
@@ -35,12 +40,12 @@ final class AccessLog {
         String identity = result == null ? "-" : result.identity();
         String auth = result == null ? "public" : result.outcome().label();
         String duration = millis(nanos);
-        String message = requestId + ' ' + method + ' ' + path + ' ' + status + ' ' + duration + "ms key=" + identity
+        String message = requestId + ' ' + method + ' ' + route + ' ' + status + ' ' + duration + "ms key=" + identity
                 + " auth=" + auth + " client=" + client;
         LOG.atInfo()
                 .addKeyValue("requestId", requestId)
                 .addKeyValue("method", method)
-                .addKeyValue("path", path)
+                .addKeyValue("path", route)
                 .addKeyValue("status", status)
                 .addKeyValue("durationMs", duration)
                 .addKeyValue("key", identity)

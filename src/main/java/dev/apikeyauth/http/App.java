@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.jetty.server.AbstractConnector;
+import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +41,14 @@ public final class App {
             "/", "/health", "/metrics", OpenApi.PATH, SwaggerUi.PAGE, SwaggerUi.ASSET_ROUTE);
     /** The header size limit, request line included (CONTRACT §1: over 8 KiB is 431). */
     static final int MAX_HEADER_BYTES = 8 * 1024;
+    /**
+     * A connection that sends nothing for this long is closed, whether it is between requests or
+     * in the middle of one (a slowloris client sending headers a byte at a time resets it, but
+     * costs only a socket and a buffer: Jetty reads asynchronously, no thread waits on it).
+     */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
+    /** A request body slower than this (bytes/s) is abandoned: no route reads bodies anyway. */
+    static final long MIN_REQUEST_DATA_RATE = 1024;
 
     private static final Logger LOG = LoggerFactory.getLogger(App.class);
 
@@ -60,6 +70,7 @@ public final class App {
                 services.health().isUp() ? 200 : 503,
                 services.health().isUp() ? Responses.UP : Responses.DOWN);
 
+        AtomicReference<Server> jetty = new AtomicReference<>();
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -76,14 +87,25 @@ public final class App {
                 http.setSendServerVersion(false);
                 http.setSendXPoweredBy(false);
                 http.setRequestHeaderSize(MAX_HEADER_BYTES);
+                http.setIdleTimeout(services.idleTimeout().toMillis());
+                http.setMinRequestDataRate(MIN_REQUEST_DATA_RATE);
             });
             config.jetty.modifyServer(server -> {
                 // Javalin attaches its servlet inside the innermost wrapper, the gate. On stop the
                 // graceful handler lets in-flight requests finish (up to the stop timeout) while
                 // new ones are refused.
-                server.setHandler(new GracefulHandler(gate));
+                server.setHandler(new GracefulHandler(new AsteriskTarget(gate)));
                 server.setStopTimeout(services.shutdownTimeout().toMillis());
                 server.setErrorHandler(new JsonErrorHandler());
+                jetty.set(server);
+            });
+            // Javalin adds its connector at start; give it the idle timeout before it accepts.
+            config.events.serverStarting(() -> {
+                for (var connector : jetty.get().getConnectors()) {
+                    if (connector instanceof AbstractConnector network) {
+                        network.setIdleTimeout(services.idleTimeout().toMillis());
+                    }
+                }
             });
 
             config.routes.before(guard);
@@ -114,7 +136,7 @@ public final class App {
                     // the client is gone; nothing left to tell it
                 }
             });
-            config.requestLogger.http(AccessLog::log);
+            config.requestLogger.http((ctx, millis) -> AccessLog.log(ctx, millis, requestMetrics.route(ctx.path())));
             config.requestLogger.http(requestMetrics::record);
             config.events.serverStopped(metrics::close);
         });
@@ -182,9 +204,11 @@ public final class App {
      * @param shutdownTimeout how long in-flight requests may finish on stop
      * @param authListener    told of each authentication outcome (besides the metrics)
      * @param metrics         the meters {@code /metrics} shows; the app closes them when it stops
+     * @param idleTimeout     how long a silent connection is kept
      */
     public record Services(KeyStore keys, Clock clock, Health health, Handler hello,
-                           Duration shutdownTimeout, AuthListener authListener, Metrics metrics) {
+                           Duration shutdownTimeout, AuthListener authListener, Metrics metrics,
+                           Duration idleTimeout) {
 
         public Services {
             Objects.requireNonNull(keys, "keys");
@@ -194,40 +218,45 @@ public final class App {
             Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
             Objects.requireNonNull(authListener, "authListener");
             Objects.requireNonNull(metrics, "metrics");
+            Objects.requireNonNull(idleTimeout, "idleTimeout");
         }
 
         /** The production collaborators around {@code keys}. */
         public static Services of(KeyStore keys) {
             return new Services(keys, Clock.systemUTC(), new Health(), HELLO, Duration.ofSeconds(8),
-                    AuthListener.NONE, new Metrics());
+                    AuthListener.NONE, new Metrics(), DEFAULT_IDLE_TIMEOUT);
         }
 
         public Services withKeys(KeyStore value) {
-            return new Services(value, clock, health, hello, shutdownTimeout, authListener, metrics);
+            return new Services(value, clock, health, hello, shutdownTimeout, authListener, metrics, idleTimeout);
         }
 
         public Services withClock(Clock value) {
-            return new Services(keys, value, health, hello, shutdownTimeout, authListener, metrics);
+            return new Services(keys, value, health, hello, shutdownTimeout, authListener, metrics, idleTimeout);
         }
 
         public Services withHealth(Health value) {
-            return new Services(keys, clock, value, hello, shutdownTimeout, authListener, metrics);
+            return new Services(keys, clock, value, hello, shutdownTimeout, authListener, metrics, idleTimeout);
         }
 
         public Services withHello(Handler value) {
-            return new Services(keys, clock, health, value, shutdownTimeout, authListener, metrics);
+            return new Services(keys, clock, health, value, shutdownTimeout, authListener, metrics, idleTimeout);
         }
 
         public Services withShutdownTimeout(Duration value) {
-            return new Services(keys, clock, health, hello, value, authListener, metrics);
+            return new Services(keys, clock, health, hello, value, authListener, metrics, idleTimeout);
         }
 
         public Services withAuthListener(AuthListener value) {
-            return new Services(keys, clock, health, hello, shutdownTimeout, value, metrics);
+            return new Services(keys, clock, health, hello, shutdownTimeout, value, metrics, idleTimeout);
         }
 
         public Services withMetrics(Metrics value) {
-            return new Services(keys, clock, health, hello, shutdownTimeout, authListener, value);
+            return new Services(keys, clock, health, hello, shutdownTimeout, authListener, value, idleTimeout);
+        }
+
+        public Services withIdleTimeout(Duration value) {
+            return new Services(keys, clock, health, hello, shutdownTimeout, authListener, metrics, value);
         }
     }
 }

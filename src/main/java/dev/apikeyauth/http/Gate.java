@@ -141,8 +141,9 @@ final class Gate extends Handler.Wrapper {
         // Logged and counted before the write, so both exist by the time the caller has the answer.
         long nanos = System.nanoTime() - begin;
         String method = request.getMethod();
-        AccessLog.log(requestId, method, path, status, nanos, result, Request.getRemoteAddr(request));
-        requestMetrics.record(path, method, status, nanos);
+        String route = requestMetrics.route(path);
+        AccessLog.log(requestId, method, route, status, nanos, result, Request.getRemoteAddr(request));
+        requestMetrics.recordRoute(route, method, status, nanos);
         response.write(true, ByteBuffer.wrap(body), callback);
         return true;
     }

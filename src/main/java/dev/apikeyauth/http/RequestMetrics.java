@@ -55,12 +55,12 @@ final class RequestMetrics implements AuthListener {
 
     /** A request logger: counts the finished request under its route template, method and status. */
     void record(Context ctx, Float millis) {
-        record(ctx.path(), ctx.req().getMethod(), ctx.statusCode(), (long) (millis * 1_000_000.0));
+        recordRoute(route(ctx.path()), ctx.req().getMethod(), ctx.statusCode(), (long) (millis * 1_000_000.0));
     }
 
-    /** The same, for a request the {@link Gate} answered itself. */
-    void record(String path, String method, int status, long nanos) {
-        metrics.recordRequest(route(path), method, status, nanos);
+    /** The same, for a request the {@link Gate} answered itself; {@code route} is {@link #route}'s. */
+    void recordRoute(String route, String method, int status, long nanos) {
+        metrics.recordRequest(route, method, status, nanos);
     }
 
     /**

@@ -27,8 +27,16 @@ public final class Shutdown {
         long begin = System.nanoTime();
         LOG.info("Shutdown requested: draining in-flight requests");
         health.markDown();
-        app.stop();
-        LOG.info("Stopped in {} ms", (System.nanoTime() - begin) / 1_000_000);
+        try {
+            app.stop();
+            LOG.info("Stopped in {} ms", (System.nanoTime() - begin) / 1_000_000);
+        } catch (RuntimeException e) {
+            // Jetty gives up on connections still open at the stop timeout (e.g. a client that
+            // never finished sending its request) and stops anyway; that is the promised bound,
+            // not a failure of the service.
+            LOG.warn("Stopped in {} ms; connections still open at the shutdown timeout were closed ({})",
+                    (System.nanoTime() - begin) / 1_000_000, e.getMessage());
+        }
     }
 
     /** Drains {@code app} when the JVM is asked to stop, then exits 0. Call once, from {@code main} only. */

@@ -122,10 +122,24 @@ class NoKeyInLogsTest {
         String ok = access.get(0).getFormattedMessage();
         assertTrue(ok.matches("rid-1 GET / 200 \\d+\\.\\d\\dms key=default auth=ok client=127\\.0\\.0\\.1"), ok);
         String refused = access.get(1).getFormattedMessage();
-        assertTrue(refused.matches("rid-2 GET /nope 401 \\d+\\.\\d\\dms key=- auth=missing client=127\\.0\\.0\\.1"), refused);
+        assertTrue(refused.matches("rid-2 GET unmatched 401 \\d+\\.\\d\\dms key=- auth=missing client=127\\.0\\.0\\.1"), refused);
         assertFalse(lines.stream().anyMatch(l -> l.contains("secret-query")), "query strings are never logged");
         var kvp = access.get(0).getKeyValuePairs();
         assertEquals(List.of("requestId", "method", "path", "status", "durationMs", "key", "auth", "client"),
                 kvp.stream().map(p -> p.key).toList());
+    }
+
+    @Test
+    void keyPastedIntoAUrl_isNotLogged() {
+        try (RunningApp app = RunningApp.withTestKey()) {
+            given().port(app.port()).get("/" + KEY).then().statusCode(401);
+            given().port(app.port()).header("Authorization", "Bearer " + KEY).get("/v1/" + KEY + "/x").then()
+                    .statusCode(404);
+        }
+        assertEquals(2, access.size(), lines.toString());
+        for (ILoggingEvent event : access) {
+            assertTrue(event.getFormattedMessage().contains(" GET unmatched "), event.getFormattedMessage());
+        }
+        assertFalse(lines.stream().anyMatch(l -> l.contains(KEY)));
     }
 }

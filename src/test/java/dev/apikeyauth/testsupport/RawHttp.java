@@ -31,6 +31,16 @@ public final class RawHttp {
     }
 
     public static Response send(int port, byte[] request) throws IOException {
+        return exchange(port, request, 1, false).get(0);
+    }
+
+    /**
+     * Writes {@code request} (which may hold several pipelined requests) and reads {@code count}
+     * responses; {@code head} says the responses have no body whatever their Content-Length.
+     * A server that neither answers nor closes within 10 s fails the read: no case may hang.
+     */
+    public static java.util.List<Response> exchange(int port, byte[] request, int count, boolean head)
+            throws IOException {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
@@ -40,11 +50,16 @@ public final class RawHttp {
             } catch (IOException e) {
                 // The server may answer and close before reading everything (e.g. 431): read on.
             }
-            return read(socket.getInputStream());
+            InputStream in = new java.io.BufferedInputStream(socket.getInputStream());
+            java.util.List<Response> responses = new java.util.ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                responses.add(read(in, head));
+            }
+            return responses;
         }
     }
 
-    private static Response read(InputStream in) throws IOException {
+    private static Response read(InputStream in, boolean head) throws IOException {
         String statusLine = line(in);
         if (statusLine == null) {
             throw new IOException("connection closed without a response");
@@ -55,7 +70,7 @@ public final class RawHttp {
             int colon = line.indexOf(':');
             headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
         }
-        int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
+        int length = head || status == 100 ? 0 : Integer.parseInt(headers.getOrDefault("content-length", "0"));
         byte[] body = in.readNBytes(length);
         return new Response(status, headers, new String(body, StandardCharsets.UTF_8));
     }

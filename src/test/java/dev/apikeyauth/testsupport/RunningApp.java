@@ -15,13 +15,15 @@ public final class RunningApp implements AutoCloseable {
     public static final String WRONG_KEY = "test-key-7f3c9a1e5b2d8f40c6e2";
 
     private final Javalin app;
+    private final App.Services services;
 
-    private RunningApp(Javalin app) {
+    private RunningApp(Javalin app, App.Services services) {
         this.app = app;
+        this.services = services;
     }
 
     public static RunningApp start(App.Services services) {
-        return new RunningApp(App.create(services).start("127.0.0.1", 0));
+        return new RunningApp(App.create(services).start("127.0.0.1", 0), services);
     }
 
     /** The app with {@link #KEY} as its only key, identity {@code default}. */
@@ -45,8 +47,10 @@ public final class RunningApp implements AutoCloseable {
         return app;
     }
 
+    /** Stops the app; its metrics, as {@code /metrics} would show them, go to the leak watch first. */
     @Override
     public void close() {
+        LeakWatch.record("metrics", services.metrics().scrape());
         app.stop();
     }
 }

@@ -1,4 +1,4 @@
-package dev.apikeyauth.it;
+package dev.apikeyauth.testsupport;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -16,10 +16,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** The packaged jar run as a real process, as a user runs it: {@code java -jar target/api-key-auth.jar}. */
-final class JarProcess implements AutoCloseable {
-    static final Path JAR = Path.of("target", "api-key-auth.jar");
+public final class JarProcess implements AutoCloseable {
+    public static final Path JAR = Path.of("target", "api-key-auth.jar");
 
-    final Process process;
+    public final Process process;
     final Path stdout;
     final Path stderr;
 
@@ -30,7 +30,7 @@ final class JarProcess implements AutoCloseable {
     }
 
     /** Starts the jar with exactly {@code env} (plus PATH) and {@code stdin} fed to it. */
-    static JarProcess start(Map<String, String> env, String stdin, String... args) throws IOException {
+    public static JarProcess start(Map<String, String> env, String stdin, String... args) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-jar", JAR.toString()));
         command.addAll(List.of(args));
@@ -49,7 +49,7 @@ final class JarProcess implements AutoCloseable {
     }
 
     /** Runs a command to its end and returns its exit status. */
-    static JarProcess run(Map<String, String> env, String stdin, String... args) throws Exception {
+    public static JarProcess run(Map<String, String> env, String stdin, String... args) throws Exception {
         JarProcess p = start(env, stdin, args);
         if (!p.process.waitFor(60, TimeUnit.SECONDS)) {
             p.process.destroyForcibly();
@@ -58,26 +58,26 @@ final class JarProcess implements AutoCloseable {
         return p;
     }
 
-    int exitValue() {
+    public int exitValue() {
         return process.exitValue();
     }
 
-    String out() throws IOException {
+    public String out() throws IOException {
         return Files.readString(stdout, StandardCharsets.UTF_8);
     }
 
-    String err() throws IOException {
+    public String err() throws IOException {
         return Files.readString(stderr, StandardCharsets.UTF_8);
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
     }
 
     /** Polls {@code /health} until it answers 200, for at most 30 s. */
-    static void awaitHealthy(int port, Process process) throws Exception {
+    public static void awaitHealthy(int port, Process process) throws Exception {
         HttpClient client = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
