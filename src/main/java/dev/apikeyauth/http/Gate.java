@@ -38,6 +38,8 @@ final class Gate extends Handler.Wrapper {
     private static final HttpField NOSNIFF = new PreEncodedHttpField("X-Content-Type-Options", "nosniff");
     private static final HttpField NO_STORE = new PreEncodedHttpField(HttpHeader.CACHE_CONTROL, "no-store");
     private static final HttpField JSON = new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, Responses.JSON);
+    /** {@code Content-Length} fields for the short bodies the gate writes, made once, not per answer. */
+    private static final HttpField[] CONTENT_LENGTHS = contentLengths(128);
 
     private final Authenticator authenticator;
     private final Set<String> publicPaths;
@@ -102,6 +104,14 @@ final class Gate extends Handler.Wrapper {
         return passOn(request, response, callback, requestId, result);
     }
 
+    private static HttpField[] contentLengths(int count) {
+        HttpField[] fields = new HttpField[count];
+        for (int length = 0; length < count; length++) {
+            fields[length] = new HttpField.LongValueHttpField(HttpHeader.CONTENT_LENGTH, length);
+        }
+        return fields;
+    }
+
     @Override
     public InvocationType getInvocationType() {
         return InvocationType.NON_BLOCKING;
@@ -137,7 +147,8 @@ final class Gate extends Handler.Wrapper {
         response.setStatus(status);
         HttpFields.Mutable out = response.getHeaders();
         out.put(JSON);
-        out.put(HttpHeader.CONTENT_LENGTH, body.length);
+        out.put(body.length < CONTENT_LENGTHS.length ? CONTENT_LENGTHS[body.length]
+                : new HttpField.LongValueHttpField(HttpHeader.CONTENT_LENGTH, body.length));
         // Logged and counted before the write, so both exist by the time the caller has the answer.
         long nanos = System.nanoTime() - begin;
         String method = request.getMethod();
