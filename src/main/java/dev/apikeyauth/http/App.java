@@ -88,7 +88,7 @@ public final class App {
                 http.setSendXPoweredBy(false);
                 http.setRequestHeaderSize(MAX_HEADER_BYTES);
                 http.setIdleTimeout(services.idleTimeout().toMillis());
-                http.setMinRequestDataRate(MIN_REQUEST_DATA_RATE);
+                setMinRequestDataRate(http);
             });
             config.jetty.modifyServer(server -> {
                 // Javalin attaches its servlet inside the innermost wrapper, the gate. On stop the
@@ -163,6 +163,16 @@ public final class App {
         Set<String> paths = new HashSet<>(Set.of("/health", OpenApi.PATH, SwaggerUi.PAGE));
         SwaggerUi.ASSETS.keySet().forEach(name -> paths.add(SwaggerUi.ASSET_PREFIX + name));
         return Set.copyOf(paths);
+    }
+
+    /**
+     * Jetty 12.1 marks this setting for removal in favour of a per-request handler
+     * ({@code StatisticsHandler.MinimumDataRateHandler}) that every request would pass through;
+     * no route reads a body, so the setting stays as a cheap backstop until Jetty drops it.
+     */
+    @SuppressWarnings("removal")
+    private static void setMinRequestDataRate(org.eclipse.jetty.server.HttpConfiguration http) {
+        http.setMinRequestDataRate(MIN_REQUEST_DATA_RATE);
     }
 
     /** Javalin's own 404 and 405, rewritten to the contract's bodies. */
