@@ -65,7 +65,6 @@ public final class App {
                 requestMetrics, services.hello() == HELLO);
         AuthGuard guard = new AuthGuard(PUBLIC_PATHS);
         Handler openApi = openApiOnFirstRequest();
-        SwaggerUi.load();
         Handler health = ctx -> Responses.send(ctx,
                 services.health().isUp() ? 200 : 503,
                 services.health().isUp() ? Responses.UP : Responses.DOWN);
