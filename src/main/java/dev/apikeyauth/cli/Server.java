@@ -69,9 +69,10 @@ final class Server {
         }
         KeySet keySet = store.current();
 
-        App.Services services = App.Services.of(store)
-                .withShutdownTimeout(config.shutdownTimeout())
-                .withMetrics(metrics);
+        App.Services services = App.Services.builder(store)
+                .shutdownTimeout(config.shutdownTimeout())
+                .metrics(metrics)
+                .build();
         Javalin app = App.create(services);
         try {
             app.start(config.host(), config.port());

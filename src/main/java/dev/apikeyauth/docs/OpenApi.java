@@ -5,47 +5,56 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.apikeyauth.ops.Version;
-import io.javalin.http.Context;
+import java.util.List;
+import java.util.Locale;
 import java.util.TreeSet;
 
 /**
  * The OpenAPI 3.1 document of every route, served at {@code /openapi.json}: the one deliberate
  * public description of the service (CONTRACT §1).
  *
- * <p>Written by hand as data rather than derived from the routes, so that a test comparing it with
- * the routes the app really registers catches a route added on one side only.
+ * <p>Made from the service's route list, the same list that registers the routes and names the
+ * public paths, so the document can't describe a route the service doesn't have, or miss one.
  */
 public final class OpenApi {
     /** The document's path. */
     public static final String PATH = "/openapi.json";
     /** The name of the bearer security scheme in the document. */
     public static final String BEARER = "bearerAuth";
+    /** The JSON media type. */
+    public static final String JSON = "application/json";
+    /** The tags an operation may carry. */
+    public static final String GREETING = "greeting";
+    public static final String OPERATIONS = "operations";
+    public static final String DOCUMENTATION = "documentation";
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final String JSON = "application/json";
     private static final String ERROR_SCHEMA = "#/components/schemas/Error";
 
-    private final byte[] body;
-
-    private OpenApi(byte[] body) {
-        this.body = body;
+    private OpenApi() {
     }
 
-    /** The document for this build, serialized once. */
-    public static OpenApi create() {
+    /**
+     * One operation of the document.
+     *
+     * @param method the HTTP method, upper case
+     * @param path   the route's path, with {@code {param}} for its parameter
+     * @param open   whether it is served without a key
+     * @param doc    what the document says of it
+     */
+    public record Operation(String method, String path, boolean open, Doc doc) {
+    }
+
+    /** The document for this build and these operations, serialized. */
+    public static byte[] create(List<Operation> operations) {
         try {
-            return new OpenApi(MAPPER.writeValueAsBytes(document(Version.get())));
+            return MAPPER.writeValueAsBytes(document(Version.get(), operations));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("the OpenAPI document does not serialize", e);
         }
     }
 
-    /** {@code GET /openapi.json}. */
-    public void serve(Context ctx) {
-        ctx.status(200).contentType(JSON).result(body);
-    }
-
-    static ObjectNode document(String version) {
+    static ObjectNode document(String version, List<Operation> operations) {
         ObjectNode doc = MAPPER.createObjectNode();
         doc.put("openapi", "3.1.0");
         doc.putObject("info")
@@ -60,90 +69,77 @@ public final class OpenApi {
                         + "and `X-Content-Type-Options: nosniff`.");
         doc.putArray("security").addObject().putArray(BEARER);
         ArrayNode tags = doc.putArray("tags");
-        tags.addObject().put("name", "greeting").put("description", "The FastAPI example's route");
-        tags.addObject().put("name", "operations").put("description", "For platforms and operators");
-        tags.addObject().put("name", "documentation").put("description", "This document and the page that renders it");
+        tags.addObject().put("name", GREETING).put("description", "The FastAPI example's route");
+        tags.addObject().put("name", OPERATIONS).put("description", "For platforms and operators");
+        tags.addObject().put("name", DOCUMENTATION).put("description", "This document and the page that renders it");
 
         ObjectNode paths = doc.putObject("paths");
-        ObjectNode root = paths.putObject("/");
-        ObjectNode get = operation(root, "get", "hello", "greeting", "The greeting", true);
-        json(response(get, "200", "The caller's key is active"), "Hello");
-        ObjectNode head = operation(root, "head", "helloHead", "greeting", "The greeting's headers, no body", true);
-        response(head, "200", "The caller's key is active; the headers of GET, no body");
-
-        ObjectNode health = operation(paths.putObject("/health"), "get", "health", "operations",
-                "Whether the service should receive traffic", false);
-        json(response(health, "200", "Up"), "Health").set("example", MAPPER.createObjectNode().put("status", "UP"));
-        json(response(health, "503", "Shutdown has begun"), "Health")
-                .set("example", MAPPER.createObjectNode().put("status", "DOWN"));
-
-        ObjectNode metrics = operation(paths.putObject("/metrics"), "get", "metrics", "operations",
-                "Prometheus metrics: requests, authentications, key reloads, active keys, JVM", true);
-        response(metrics, "200", "Prometheus text exposition format 0.0.4").putObject("content")
-                .putObject("text/plain").putObject("schema").put("type", "string");
-
-        ObjectNode openApi = operation(paths.putObject(PATH), "get", "openApi", "documentation",
-                "This document", false);
-        response(openApi, "200", "The OpenAPI 3.1 document of every route").putObject("content")
-                .putObject(JSON).putObject("schema").put("type", "object");
-
-        ObjectNode page = operation(paths.putObject(SwaggerUi.PAGE), "get", "docs", "documentation",
-                "Swagger UI, rendering this document", false);
-        response(page, "200", "An HTML page").putObject("content")
-                .putObject("text/html").putObject("schema").put("type", "string");
-
-        ObjectNode asset = operation(paths.putObject(SwaggerUi.ASSET_ROUTE), "get", "docsAsset", "documentation",
-                "A file of the Swagger UI page", false);
-        ObjectNode parameter = asset.putArray("parameters").addObject()
-                .put("name", "asset").put("in", "path").put("required", true);
-        ArrayNode names = parameter.putObject("schema").put("type", "string").putArray("enum");
-        new TreeSet<>(SwaggerUi.ASSETS.keySet()).forEach(names::add);
-        ObjectNode assetContent = response(asset, "200", "The file; browsers may cache it for an hour")
-                .putObject("content");
-        new TreeSet<>(SwaggerUi.ASSETS.values()).forEach(type ->
-                assetContent.putObject(type.replace("; charset=utf-8", "")).putObject("schema")
-                        .put("type", "string"));
-        ref(asset, "404", "NotFound");
-
+        for (Operation operation : operations) {
+            ObjectNode path = paths.has(operation.path()) ? (ObjectNode) paths.get(operation.path())
+                    : paths.putObject(operation.path());
+            operation(path, operation);
+        }
         doc.set("components", components());
         return doc;
     }
 
-    /** Adds an operation and, for a protected one, the refusals every protected route can answer. */
-    private static ObjectNode operation(ObjectNode path, String method, String id, String tag, String summary,
-                                        boolean protectedByKey) {
-        ObjectNode op = path.putObject(method);
-        op.put("operationId", id).put("summary", summary).putArray("tags").add(tag);
+    /** Adds an operation: its own answers and, for a protected one, the refusals every such route can answer. */
+    private static void operation(ObjectNode path, Operation operation) {
+        Doc doc = operation.doc();
+        ObjectNode op = path.putObject(operation.method().toLowerCase(Locale.ROOT));
+        op.put("operationId", doc.id()).put("summary", doc.summary()).putArray("tags").add(doc.tag());
         ArrayNode security = op.putArray("security");
-        if (protectedByKey) {
+        if (!operation.open()) {
             security.addObject().putArray(BEARER);
         }
-        op.putObject("responses");
-        if (protectedByKey) {
-            ref(op, "400", "MultipleAuthorization");
-            ref(op, "401", "NotAuthenticated");
-            ref(op, "403", "InvalidCredentials");
+        if (doc.param() != null) {
+            ArrayNode values = op.putArray("parameters").addObject()
+                    .put("name", doc.param()).put("in", "path").put("required", true)
+                    .putObject("schema").put("type", "string").putArray("enum");
+            new TreeSet<>(doc.values()).forEach(values::add);
         }
-        ref(op, "500", "InternalError");
-        return op;
-    }
-
-    private static ObjectNode response(ObjectNode op, String status, String description) {
-        return ((ObjectNode) op.get("responses")).putObject(status).put("description", description);
-    }
-
-    private static void ref(ObjectNode op, String status, String name) {
-        ((ObjectNode) op.get("responses")).putObject(status).put("$ref", "#/components/responses/" + name);
-    }
-
-    /** Sets the JSON content of {@code response} to the schema {@code name}; returns the media type. */
-    private static ObjectNode json(ObjectNode response, String name) {
-        ObjectNode media = response.putObject("content").putObject(JSON);
-        media.putObject("schema").put("$ref", "#/components/schemas/" + name);
-        if (name.equals("Hello")) {
-            media.putObject("example").put("message", "Hello, World!");
+        ObjectNode responses = op.putObject("responses");
+        for (Doc.Answer answer : doc.answers()) {
+            answer(responses, answer);
         }
-        return media;
+        if (!operation.open()) {
+            ref(responses, 400, "MultipleAuthorization");
+            ref(responses, 401, "NotAuthenticated");
+            ref(responses, 403, "InvalidCredentials");
+        }
+        ref(responses, 500, "InternalError");
+    }
+
+    private static void answer(ObjectNode responses, Doc.Answer answer) {
+        if (answer.reference() != null) {
+            ref(responses, answer.status(), answer.reference());
+            return;
+        }
+        ObjectNode response = responses.putObject(Integer.toString(answer.status()))
+                .put("description", answer.description());
+        if (answer.mediaTypes().isEmpty()) {
+            return;
+        }
+        ObjectNode content = response.putObject("content");
+        for (String mediaType : answer.mediaTypes()) {
+            ObjectNode media = content.putObject(mediaType);
+            if (Character.isUpperCase(answer.schema().charAt(0))) {
+                media.putObject("schema").put("$ref", "#/components/schemas/" + answer.schema());
+            } else {
+                media.putObject("schema").put("type", answer.schema());
+            }
+            if (answer.example() != null) {
+                try {
+                    media.set("example", MAPPER.readTree(answer.example()));
+                } catch (JsonProcessingException e) {
+                    throw new IllegalArgumentException("an example that is not JSON: " + answer.example(), e);
+                }
+            }
+        }
+    }
+
+    private static void ref(ObjectNode responses, int status, String name) {
+        responses.putObject(Integer.toString(status)).put("$ref", "#/components/responses/" + name);
     }
 
     private static ObjectNode components() {

@@ -1,12 +1,15 @@
 package dev.apikeyauth.docs;
 
-import io.javalin.http.Context;
-import io.javalin.http.NotFoundResponse;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.zip.Deflater;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * The {@code /docs} page: Swagger UI from the {@code org.webjars:swagger-ui} jar, served from the
@@ -27,21 +30,21 @@ public final class SwaggerUi {
      * Assets change only with a new build, but their paths don't carry the version, so a browser may
      * reuse them for an hour and no longer: stale for an hour at worst after an upgrade.
      */
-    static final String ASSET_CACHE_CONTROL = "public, max-age=3600";
+    public static final String ASSET_CACHE_CONTROL = "public, max-age=3600";
 
     /**
      * The page takes scripts, styles and data from this service alone: a person pastes a key into
      * it, so nothing injected or loaded from elsewhere may run there. Swagger UI sets inline styles
      * and draws icons from data: URIs, hence those two allowances.
      */
-    static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; connect-src 'self'; "
+    public static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; connect-src 'self'; "
             + "style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; "
             + "form-action 'none'";
 
     private static final String WEBJAR = "META-INF/resources/webjars/swagger-ui/";
     private static final String WEBJAR_POM = "META-INF/maven/org.webjars/swagger-ui/pom.properties";
     private static final String OWN = "dev/apikeyauth/docs/";
-    private static final String HTML = "text/html; charset=utf-8";
+    public static final String HTML = "text/html; charset=utf-8";
     private static final String JS = "text/javascript; charset=utf-8";
     private static final String CSS = "text/css; charset=utf-8";
     private static final String PNG = "image/png";
@@ -61,39 +64,79 @@ public final class SwaggerUi {
     private SwaggerUi() {
     }
 
-    /** {@code GET /docs}: the HTML page, never cached (like every answer but the assets). */
-    public static void page(Context ctx) {
-        ctx.header("Content-Security-Policy", CONTENT_SECURITY_POLICY);
-        ctx.status(200).contentType(HTML).result(Files.PAGE);
+    /** The HTML page of {@code GET /docs}. */
+    public static ByteBuffer page() {
+        return Files.PAGE.duplicate();
     }
 
-    /** {@code GET /docs/{asset}}: one of {@link #ASSETS}, else the contract's 404. */
-    public static void asset(Context ctx) {
-        String name = ctx.pathParam("asset");
-        byte[] body = Files.BODIES.get(name);
-        if (body == null) {
-            throw new NotFoundResponse();
+    /** One of {@link #ASSETS} by name, or {@code null} for any other name. */
+    public static Asset asset(String name) {
+        return Files.ASSETS.get(name);
+    }
+
+    /**
+     * A file of the page, as read and, where it helps, gzip-compressed once, when the files are
+     * first needed: no request pays for compression (a gzip of the 1.7 MB bundle per request was a
+     * denial of service anyone without a key could run).
+     *
+     * <p>The bytes live outside the heap: Jetty writes them to the socket as they are, with no
+     * per-request copy and no per-thread temporary direct buffer of their size.
+     *
+     * @param contentType its media type
+     * @param identity    its bytes as shipped
+     * @param gzip        the same, gzip-compressed, or {@code null} when compression doesn't help
+     */
+    public record Asset(String contentType, ByteBuffer identity, ByteBuffer gzip) {
+        /** The bytes as shipped, ready to write (a view: the stored bytes are never consumed). */
+        public ByteBuffer plain() {
+            return identity.duplicate();
         }
-        ctx.header("Cache-Control", ASSET_CACHE_CONTROL);
-        ctx.status(200).contentType(ASSETS.get(name)).result(body);
+
+        /** The gzip bytes, ready to write, or {@code null}. */
+        public ByteBuffer compressed() {
+            return gzip == null ? null : gzip.duplicate();
+        }
     }
 
     /**
      * The files, read once from the classpath on the first visit to {@code /docs} (the holder
-     * class initialises then): about 2 MB and 30-50 ms that a cold start and an instance nobody
-     * browses need not pay. {@code JarIT} checks that the packaged jar serves them.
+     * class initialises then): about 2 MB and some 100 ms of reading and compressing that a cold
+     * start and an instance nobody browses need not pay. {@code JarIT} checks that the packaged jar
+     * serves them.
      */
     private static final class Files {
-        static final byte[] PAGE = read(OWN + "index.html");
-        static final Map<String, byte[]> BODIES = readAssets();
+        static final ByteBuffer PAGE = offHeap(read(OWN + "index.html"));
+        static final Map<String, Asset> ASSETS = readAssets();
 
-        private static Map<String, byte[]> readAssets() {
+        private static Map<String, Asset> readAssets() {
             String dir = WEBJAR + webjarVersion() + "/";
-            Map<String, byte[]> bodies = new java.util.HashMap<>();
-            for (String name : ASSETS.keySet()) {
-                bodies.put(name, read(name.equals("swagger-initializer.js") ? OWN + name : dir + name));
+            Map<String, Asset> assets = new HashMap<>();
+            SwaggerUi.ASSETS.forEach((name, type) -> {
+                byte[] bytes = read(name.equals("swagger-initializer.js") ? OWN + name : dir + name);
+                byte[] gzip = gzip(bytes);
+                // PNGs are compressed already: a gzip of them is no smaller, so they go as they are.
+                boolean worthIt = gzip.length < bytes.length * 0.9;
+                assets.put(name, new Asset(type, offHeap(bytes), worthIt ? offHeap(gzip) : null));
+            });
+            return Map.copyOf(assets);
+        }
+
+        private static byte[] gzip(byte[] bytes) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length / 3);
+            try (GZIPOutputStream zip = new GZIPOutputStream(out) {
+                {
+                    def.setLevel(Deflater.BEST_COMPRESSION);
+                }
+            }) {
+                zip.write(bytes);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-            return Map.copyOf(bodies);
+            return out.toByteArray();
+        }
+
+        private static ByteBuffer offHeap(byte[] bytes) {
+            return ByteBuffer.allocateDirect(bytes.length).put(bytes).flip().asReadOnlyBuffer();
         }
 
         /** The version directory inside the webjar, from the webjar's own Maven metadata. */

@@ -1,11 +1,10 @@
 package dev.apikeyauth.http;
 
-import org.eclipse.jetty.http.HttpField;
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.PreEncodedHttpField;
+import org.eclipse.jetty.http.HttpStatus;
 
 /**
- * A request refused with one of the contract's {@code {"detail": ...}} answers.
+ * An answer of the contract's {@code {"detail": ...}} form, thrown by the guard and mapped to the
+ * response in one place ({@link App}'s exception mapper).
  *
  * <p>Stackless: a flood of bad keys throws one of these per request and must not pay for a stack
  * trace. The shared instances carry no per-request state.
@@ -17,19 +16,33 @@ final class ApiError extends RuntimeException {
     static final ApiError INVALID_CREDENTIALS = new ApiError(403, "Could not validate credentials", null);
     static final ApiError MULTIPLE_AUTHORIZATION =
             new ApiError(400, "Multiple Authorization headers", "Bearer error=\"invalid_request\"");
+    static final ApiError NOT_FOUND = new ApiError(404, "Not Found", null);
+    static final ApiError METHOD_NOT_ALLOWED = new ApiError(405, "Method Not Allowed", null);
+    static final ApiError INTERNAL_ERROR = new ApiError(500, "Internal Server Error", null);
 
     private final int status;
     private final transient byte[] body;
     private final String wwwAuthenticate;
-    private final transient HttpField wwwAuthenticateField;
 
     private ApiError(int status, String detail, String wwwAuthenticate) {
         super(detail, null, false, false);
         this.status = status;
         this.body = Responses.detailBody(detail);
         this.wwwAuthenticate = wwwAuthenticate;
-        this.wwwAuthenticateField = wwwAuthenticate == null ? null
-                : new PreEncodedHttpField(HttpHeader.WWW_AUTHENTICATE, wwwAuthenticate);
+    }
+
+    /** The answer for another status: its standard reason phrase, never a message that may quote input. */
+    static ApiError forStatus(int status) {
+        return switch (status) {
+            case 400 -> new ApiError(400, "Bad Request", null);
+            case 404 -> NOT_FOUND;
+            case 405 -> METHOD_NOT_ALLOWED;
+            case 500 -> INTERNAL_ERROR;
+            default -> {
+                String reason = HttpStatus.getMessage(status);
+                yield new ApiError(status, reason == null ? "Error" : reason, null);
+            }
+        };
     }
 
     int status() {
@@ -43,10 +56,5 @@ final class ApiError extends RuntimeException {
     /** The {@code WWW-Authenticate} value this answer carries, or {@code null}. */
     String wwwAuthenticate() {
         return wwwAuthenticate;
-    }
-
-    /** The same, as a header field encoded once, or {@code null}. */
-    HttpField wwwAuthenticateField() {
-        return wwwAuthenticateField;
     }
 }

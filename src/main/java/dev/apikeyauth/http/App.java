@@ -1,20 +1,20 @@
 package dev.apikeyauth.http;
 
 import dev.apikeyauth.auth.Authenticator;
-import dev.apikeyauth.docs.OpenApi;
-import dev.apikeyauth.docs.SwaggerUi;
+import dev.apikeyauth.keys.KeySet;
 import dev.apikeyauth.keys.KeyStore;
 import dev.apikeyauth.ops.Health;
 import dev.apikeyauth.ops.Metrics;
 import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.MethodNotAllowedResponse;
 import io.javalin.util.ConcurrencyUtil;
+import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -26,19 +26,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one factory of the service: builds the unstarted Javalin app with every route, guard and
- * error mapping. {@code main} starts it on the configured port; the tests start it on port 0.
+ * The one factory of the service: builds the unstarted Javalin app with every route, the guard and
+ * the error mapping. {@code main} starts it on the configured port; the tests start it on port 0.
+ *
+ * <p>A request's way through: Jetty parses it (refusing what it can't parse through
+ * {@link JsonErrorHandler}); Javalin's {@code before} handler, the {@link Guard}, decides
+ * authentication for every request, matched or not; the route's handler answers through
+ * {@link Responses}; any exception is mapped once, by {@link #answerError}; the
+ * {@link RequestLog} writes the access-log line and counts the request.
  */
 public final class App {
-    /**
-     * Paths served without a key, matched exactly: the health probe, the OpenAPI document, the
-     * docs page and each of its files by name (no prefix rule, so nothing else under {@code /docs/}
-     * and no {@code ..} or encoded variant is public). Everything else, existing or not, needs one.
-     */
-    public static final Set<String> PUBLIC_PATHS = publicPaths();
-    /** The path templates of the routes below: the metrics' route label is one of these or "unmatched". */
-    static final List<String> ROUTE_TEMPLATES = List.of(
-            "/", "/health", "/metrics", OpenApi.PATH, SwaggerUi.PAGE, SwaggerUi.ASSET_ROUTE);
     /** The header size limit, request line included (CONTRACT §1: over 8 KiB is 431). */
     static final int MAX_HEADER_BYTES = 8 * 1024;
     /**
@@ -57,30 +54,31 @@ public final class App {
 
     /** Builds the app; call {@code start(host, port)} on the result. */
     public static Javalin create(Services services) {
-        Authenticator authenticator = new Authenticator(services.keys(), services.clock());
         Metrics metrics = services.metrics();
         metrics.bind(services.keys());
-        RequestMetrics requestMetrics = new RequestMetrics(metrics, ROUTE_TEMPLATES);
-        Gate gate = new Gate(authenticator, PUBLIC_PATHS, requestMetrics.andThen(services.authListener()),
-                requestMetrics, services.hello() == HELLO);
-        AuthGuard guard = new AuthGuard(PUBLIC_PATHS);
-        Handler openApi = openApiOnFirstRequest();
-        Handler health = ctx -> Responses.send(ctx,
-                services.health().isUp() ? 200 : 503,
-                services.health().isUp() ? Responses.UP : Responses.DOWN);
+        List<Route> routes = Routes.of(services);
+        AuthListener listener = services.authListener();
+        Guard guard = new Guard(new Authenticator(services.keys(), services.clock()), Routes.publicPaths(routes),
+                result -> {
+                    metrics.recordAuthentication(result.outcome(), result.identity());
+                    listener.onAuthentication(result);
+                });
 
         AtomicReference<Server> jetty = new AtomicReference<>();
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.http.prefer405over404 = true;
+            // Every body is written once, as it is (the Swagger UI files were compressed when first
+            // read): nothing is compressed per request.
+            config.http.compressionStrategy = CompressionStrategy.NONE;
             // Exact paths: "/health/" or "//" are not "/health" or "/", so the routes, the public
-            // list and the OpenAPI document all name the same strings.
+            // paths and the OpenAPI document all name the same strings.
             config.router.ignoreTrailingSlashes = false;
             config.router.treatMultipleSlashesAsSingleSlash = false;
             config.http.defaultContentType = Responses.JSON;
-            // The gate answers the hot requests on the thread that read them; the pool only runs
-            // what goes on to Javalin, so a few threads do (Javalin's default is up to 250).
+            // Handlers never wait on a client (Responses writes without blocking), so the pool
+            // only runs short CPU work; a few threads do (Javalin's default is up to 250).
             config.jetty.threadPool = ConcurrencyUtil.jettyThreadPool("JettyServerThreadPool", 2, 16, false);
             config.jetty.modifyHttpConfiguration(http -> {
                 http.setSendServerVersion(false);
@@ -90,10 +88,10 @@ public final class App {
                 setMinRequestDataRate(http);
             });
             config.jetty.modifyServer(server -> {
-                // Javalin attaches its servlet inside the innermost wrapper, the gate. On stop the
-                // graceful handler lets in-flight requests finish (up to the stop timeout) while
-                // new ones are refused.
-                server.setHandler(new GracefulHandler(new AsteriskTarget(gate)));
+                // Javalin attaches its servlet inside the innermost wrapper. On stop the graceful
+                // handler lets in-flight requests finish (up to the stop timeout) while new ones
+                // are refused.
+                server.setHandler(new GracefulHandler(new AsteriskTarget()));
                 server.setStopTimeout(services.shutdownTimeout().toMillis());
                 server.setErrorHandler(new JsonErrorHandler());
                 jetty.set(server);
@@ -107,99 +105,70 @@ public final class App {
                 }
             });
 
+            config.jetty.modifyServletContextHandler(context ->
+                    context.setAttribute(Responses.WRITE_TIMEOUT_ATTRIBUTE, services.writeTimeout()));
+
             config.routes.before(guard);
+            Routes.register(routes, config.routes);
 
-            config.routes.get("/", services.hello());
-            config.routes.head("/", services.hello());
-            config.routes.get("/health", health);
-            config.routes.get("/metrics", ctx -> ctx.contentType(Metrics.CONTENT_TYPE).result(metrics.scrape()));
-            config.routes.get(OpenApi.PATH, openApi);
-            config.routes.get(SwaggerUi.PAGE, SwaggerUi::page);
-            config.routes.get(SwaggerUi.ASSET_ROUTE, SwaggerUi::asset);
-
-            config.routes.exception(ApiError.class, (e, ctx) -> {
-                if (e.wwwAuthenticate() != null) {
-                    ctx.header("WWW-Authenticate", e.wwwAuthenticate());
-                }
-                Responses.send(ctx, e.status(), e.body());
-            });
-            config.routes.exception(HttpResponseException.class, App::routingError);
-            config.routes.exception(Exception.class, (e, ctx) -> internalError(ctx, e));
+            config.routes.exception(HttpResponseException.class, App::answerError);
+            config.routes.exception(Exception.class, App::answerError);
             config.router.javaLangErrorHandler((res, error) -> {
                 LOG.error("Unhandled error", error);
-                res.setStatus(500);
-                res.setContentType(Responses.JSON);
-                try {
-                    res.getOutputStream().write(Responses.INTERNAL_ERROR);
-                } catch (java.io.IOException ignored) {
-                    // the client is gone; nothing left to tell it
+                if (!res.isCommitted()) {
+                    res.setHeader(Guard.NOSNIFF_HEADER, "nosniff");
+                    Responses.send(null, res, 500, Responses.JSON, ByteBuffer.wrap(ApiError.INTERNAL_ERROR.body()));
                 }
             });
-            config.requestLogger.http((ctx, millis) -> AccessLog.log(ctx, millis, requestMetrics.route(ctx.path())));
-            config.requestLogger.http(requestMetrics::record);
+            RequestLog requestLog = new RequestLog(metrics, routes, config.router);
+            config.requestLogger.http(requestLog::log);
             config.events.serverStopped(metrics::close);
         });
     }
 
     /**
-     * {@code GET /openapi.json}, with the document built on its first request rather than at
-     * start-up: building it loads Jackson (~500 classes), which no request a cold instance must
-     * answer quickly needs, and keeps Jackson out of the AOT cache.
+     * The one exception mapper: the guard's refusals as they are, Javalin's 404 and 405 as the
+     * contract's bodies (405 with the path's methods in {@code Allow}), anything else as a 500
+     * that says nothing of the cause (which is logged).
      */
-    private static Handler openApiOnFirstRequest() {
-        AtomicReference<OpenApi> document = new AtomicReference<>();
-        return ctx -> {
-            OpenApi built = document.get();
-            if (built == null) {
-                document.compareAndSet(null, OpenApi.create());
-                built = document.get();
-            }
-            built.serve(ctx);
-        };
-    }
-
-    private static Set<String> publicPaths() {
-        Set<String> paths = new HashSet<>(Set.of("/health", OpenApi.PATH, SwaggerUi.PAGE));
-        SwaggerUi.ASSETS.keySet().forEach(name -> paths.add(SwaggerUi.ASSET_PREFIX + name));
-        return Set.copyOf(paths);
+    static void answerError(Exception e, Context ctx) {
+        ApiError error;
+        if (e instanceof ApiError refusal) {
+            error = refusal;
+        } else if (e instanceof MethodNotAllowedResponse notAllowed) {
+            ctx.res().setHeader("Allow", notAllowed.getDetails().getOrDefault("availableMethods",
+                    notAllowed.getDetails().getOrDefault("Available methods", "")));
+            error = ApiError.METHOD_NOT_ALLOWED;
+        } else if (e instanceof HttpResponseException response) {
+            error = ApiError.forStatus(response.getStatus());
+        } else {
+            LOG.error("Unhandled exception in request {}", ctx.<String>attribute(RequestIds.ATTRIBUTE), e);
+            error = ApiError.INTERNAL_ERROR;
+        }
+        Responses.error(ctx, error);
     }
 
     /**
      * Jetty 12.1 marks this setting for removal in favour of a per-request handler
-     * ({@code StatisticsHandler.MinimumDataRateHandler}) that every request would pass through;
-     * no route reads a body, so the setting stays as a cheap backstop until Jetty drops it.
+     * ({@code MinimumDataRateHandler}) that every request would pass through; no route reads a
+     * body, so the setting stays as a cheap backstop until Jetty drops it.
      */
     @SuppressWarnings("removal")
     private static void setMinRequestDataRate(org.eclipse.jetty.server.HttpConfiguration http) {
         http.setMinRequestDataRate(MIN_REQUEST_DATA_RATE);
     }
 
-    /** Javalin's own 404 and 405, rewritten to the contract's bodies. */
-    private static void routingError(HttpResponseException e, Context ctx) {
-        if (e instanceof MethodNotAllowedResponse) {
-            String allow = e.getDetails().getOrDefault("availableMethods",
-                    e.getDetails().getOrDefault("Available methods", ""));
-            ctx.header("Allow", allow);
-            Responses.send(ctx, 405, Responses.METHOD_NOT_ALLOWED);
-        } else if (e.getStatus() == 404) {
-            Responses.send(ctx, 404, Responses.NOT_FOUND);
-        } else {
-            Responses.send(ctx, e.getStatus(), Responses.detailBody(
-                    Objects.requireNonNullElse(org.eclipse.jetty.http.HttpStatus.getMessage(e.getStatus()), "Error")));
-        }
+    /** The standard handler of {@code GET /} and {@code HEAD /}: the FastAPI example's greeting. */
+    static final Handler HELLO = ctx -> Responses.json(ctx, 200, Responses.HELLO);
+
+    /** The routes of an app built from {@code services}, for tests that check what is derived from them. */
+    public static List<Route> routes(Services services) {
+        return Routes.of(services);
     }
 
-    private static void internalError(Context ctx, Exception e) {
-        LOG.error("Unhandled exception in request {}", ctx.<String>attribute(RequestIds.ATTRIBUTE), e);
-        Responses.send(ctx, 500, Responses.INTERNAL_ERROR);
-    }
-
-    /** The standard greeting; with it, the {@link Gate} answers {@code GET /} and {@code HEAD /} itself. */
-    static final Handler HELLO = App::hello;
-
-    /** {@code GET /} and {@code HEAD /}: the FastAPI example's greeting. */
-    static void hello(Context ctx) {
-        Responses.send(ctx, 200, Responses.HELLO);
+    /** The exact paths served without a key, derived from the route list. */
+    public static Set<String> publicPaths() {
+        return Routes.publicPaths(Routes.of(Services.of(KeyStore.fixed(KeySet.of(List.of())))));
     }
 
     /**
@@ -214,10 +183,11 @@ public final class App {
      * @param authListener    told of each authentication outcome (besides the metrics)
      * @param metrics         the meters {@code /metrics} shows; the app closes them when it stops
      * @param idleTimeout     how long a silent connection is kept
+     * @param writeTimeout    how long one response may take to reach a client that reads slowly
      */
     public record Services(KeyStore keys, Clock clock, Health health, Handler hello,
                            Duration shutdownTimeout, AuthListener authListener, Metrics metrics,
-                           Duration idleTimeout) {
+                           Duration idleTimeout, Duration writeTimeout) {
 
         public Services {
             Objects.requireNonNull(keys, "keys");
@@ -228,44 +198,98 @@ public final class App {
             Objects.requireNonNull(authListener, "authListener");
             Objects.requireNonNull(metrics, "metrics");
             Objects.requireNonNull(idleTimeout, "idleTimeout");
+            Objects.requireNonNull(writeTimeout, "writeTimeout");
         }
 
         /** The production collaborators around {@code keys}. */
         public static Services of(KeyStore keys) {
-            return new Services(keys, Clock.systemUTC(), new Health(), HELLO, Duration.ofSeconds(8),
-                    AuthListener.NONE, new Metrics(), DEFAULT_IDLE_TIMEOUT);
+            return builder(keys).build();
         }
 
-        public Services withKeys(KeyStore value) {
-            return new Services(value, clock, health, hello, shutdownTimeout, authListener, metrics, idleTimeout);
+        /** A builder that starts from the production collaborators around {@code keys}. */
+        public static Builder builder(KeyStore keys) {
+            return new Builder(keys);
         }
 
-        public Services withClock(Clock value) {
-            return new Services(keys, value, health, hello, shutdownTimeout, authListener, metrics, idleTimeout);
+        /** A builder that starts from these services. */
+        public Builder toBuilder() {
+            Builder builder = new Builder(keys);
+            builder.clock = clock;
+            builder.health = health;
+            builder.hello = hello;
+            builder.shutdownTimeout = shutdownTimeout;
+            builder.authListener = authListener;
+            builder.metrics = metrics;
+            builder.idleTimeout = idleTimeout;
+            builder.writeTimeout = writeTimeout;
+            return builder;
         }
 
-        public Services withHealth(Health value) {
-            return new Services(keys, clock, value, hello, shutdownTimeout, authListener, metrics, idleTimeout);
-        }
+        /** Services with defaults for whatever is not set. */
+        public static final class Builder {
+            private KeyStore keys;
+            private Clock clock = Clock.systemUTC();
+            private Health health;
+            private Handler hello = HELLO;
+            private Duration shutdownTimeout = Duration.ofSeconds(8);
+            private AuthListener authListener = AuthListener.NONE;
+            private Metrics metrics;
+            private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+            private Duration writeTimeout = Responses.WRITE_TIMEOUT;
 
-        public Services withHello(Handler value) {
-            return new Services(keys, clock, health, value, shutdownTimeout, authListener, metrics, idleTimeout);
-        }
+            private Builder(KeyStore keys) {
+                this.keys = keys;
+            }
 
-        public Services withShutdownTimeout(Duration value) {
-            return new Services(keys, clock, health, hello, value, authListener, metrics, idleTimeout);
-        }
+            public Builder keys(KeyStore value) {
+                keys = value;
+                return this;
+            }
 
-        public Services withAuthListener(AuthListener value) {
-            return new Services(keys, clock, health, hello, shutdownTimeout, value, metrics, idleTimeout);
-        }
+            public Builder clock(Clock value) {
+                clock = value;
+                return this;
+            }
 
-        public Services withMetrics(Metrics value) {
-            return new Services(keys, clock, health, hello, shutdownTimeout, authListener, value, idleTimeout);
-        }
+            public Builder health(Health value) {
+                health = value;
+                return this;
+            }
 
-        public Services withIdleTimeout(Duration value) {
-            return new Services(keys, clock, health, hello, shutdownTimeout, authListener, metrics, value);
+            public Builder hello(Handler value) {
+                hello = value;
+                return this;
+            }
+
+            public Builder shutdownTimeout(Duration value) {
+                shutdownTimeout = value;
+                return this;
+            }
+
+            public Builder authListener(AuthListener value) {
+                authListener = value;
+                return this;
+            }
+
+            public Builder metrics(Metrics value) {
+                metrics = value;
+                return this;
+            }
+
+            public Builder idleTimeout(Duration value) {
+                idleTimeout = value;
+                return this;
+            }
+
+            public Builder writeTimeout(Duration value) {
+                writeTimeout = value;
+                return this;
+            }
+
+            public Services build() {
+                return new Services(keys, clock, health == null ? new Health() : health, hello, shutdownTimeout,
+                        authListener, metrics == null ? new Metrics() : metrics, idleTimeout, writeTimeout);
+            }
         }
     }
 }

@@ -9,13 +9,15 @@ import org.eclipse.jetty.util.Callback;
 /**
  * Routes the asterisk-form target ({@code OPTIONS * HTTP/1.1}) through the app like any unknown
  * path. Jetty would otherwise answer it with a 404 before the guard runs, telling a caller without
- * a key something the contract says it must not learn before authenticating.
+ * a key something the contract says it must not learn before authenticating. It decides and
+ * answers nothing: it only renames the target so that Javalin can route it.
  */
 final class AsteriskTarget extends Handler.Wrapper {
     static final String PATH = "/*";
 
-    AsteriskTarget(Handler handler) {
-        super(handler);
+    /** Javalin attaches its servlet inside, as this wrapper's handler. */
+    AsteriskTarget() {
+        super();
     }
 
     @Override

@@ -25,8 +25,4 @@ public final class Caller {
     public static Authenticator.Result result(Context ctx) {
         return ctx.attribute(ATTRIBUTE);
     }
-
-    static void set(Context ctx, Authenticator.Result result) {
-        ctx.attribute(ATTRIBUTE, result);
-    }
 }

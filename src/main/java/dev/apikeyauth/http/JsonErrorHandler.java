@@ -1,6 +1,5 @@
 package dev.apikeyauth.http;
 
-import java.nio.ByteBuffer;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
@@ -10,15 +9,15 @@ import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * Jetty's answer to what its HTTP parser refuses before any route or guard runs (431, 414, 400,
- * 505...): the contract's short JSON body and headers instead of Jetty's HTML page.
+ * Jetty's answer to what its HTTP parser refuses before Javalin can see the request (431, 414,
+ * 400, 505...): the contract's short JSON body and headers instead of Jetty's HTML page. These
+ * requests have no route, no key check and no access-log line; the README says so.
  *
  * <p>The detail is the standard reason phrase, never Jetty's message, which may quote the input.
  */
 final class JsonErrorHandler extends ErrorHandler {
-    private static final HttpField JSON = new HttpField(HttpHeader.CONTENT_TYPE, Responses.JSON);
     private static final HttpField NO_STORE = new HttpField(HttpHeader.CACHE_CONTROL, "no-store");
-    private static final HttpField NOSNIFF = new HttpField("X-Content-Type-Options", "nosniff");
+    private static final HttpField NOSNIFF = new HttpField(Guard.NOSNIFF_HEADER, "nosniff");
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
@@ -27,23 +26,18 @@ final class JsonErrorHandler extends ErrorHandler {
             // Jetty answers "HTTP/2.0" in clear text with 426; the contract gives every version
             // other than 1.0 and 1.1 a 505.
             status = HttpStatus.HTTP_VERSION_NOT_SUPPORTED_505;
-            response.setStatus(status);
         }
         if (status >= 500 && status != HttpStatus.HTTP_VERSION_NOT_SUPPORTED_505
                 && status != HttpStatus.SERVICE_UNAVAILABLE_503) {
             // Whatever failed inside Jetty, the caller sees the contract's 500 and nothing more.
             status = HttpStatus.INTERNAL_SERVER_ERROR_500;
-            response.setStatus(status);
         }
-        String reason = HttpStatus.getMessage(status);
-        byte[] body = Responses.detailBody(reason == null ? "Error" : reason);
+        response.setStatus(status);
         var headers = response.getHeaders();
-        headers.put(JSON);
         headers.put(NO_STORE);
         headers.put(NOSNIFF);
         headers.put(RequestIds.HEADER, RequestIds.fresh());
-        headers.put(HttpHeader.CONTENT_LENGTH, body.length);
-        response.write(true, ByteBuffer.wrap(body), callback);
+        Responses.send(response, callback, ApiError.forStatus(status).body());
         return true;
     }
 }

@@ -158,7 +158,7 @@ public final class Metrics implements ReloadListener, AutoCloseable {
     }
 
     /** Maps a method to its label: itself when standard, else {@link #OTHER_METHOD}. */
-    static String methodLabel(String method) {
+    public static String methodLabel(String method) {
         return METHODS.contains(method) ? method : OTHER_METHOD;
     }
 

@@ -21,8 +21,8 @@ class DrainTimeoutTest {
     @Test
     void halfSentRequest_delaysStopOnlyUntilTheTimeout_andStopStillCompletes() throws Exception {
         Health health = new Health();
-        RunningApp app = RunningApp.start(RunningApp.services().withHealth(health)
-                .withShutdownTimeout(Duration.ofMillis(500)));
+        RunningApp app = RunningApp.start(RunningApp.services().health(health)
+                .shutdownTimeout(Duration.ofMillis(500)));
         int port = app.port();
         try (Socket stuck = new Socket("127.0.0.1", port)) {
             stuck.getOutputStream().write("GET / HTTP/1.1\r\nHost: t\r\nX-Never: ".getBytes(StandardCharsets.US_ASCII));

@@ -93,7 +93,7 @@ class SlowClientsTest {
     @Test
     void silentConnection_isClosedAfterTheIdleTimeout() throws Exception {
         Duration idle = Duration.ofMillis(500);
-        try (RunningApp app = RunningApp.start(RunningApp.services().withIdleTimeout(idle));
+        try (RunningApp app = RunningApp.start(RunningApp.services().idleTimeout(idle));
              Socket socket = new Socket("127.0.0.1", app.port())) {
             socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: t\r\nX-Half: ".getBytes(StandardCharsets.US_ASCII));
             socket.setSoTimeout(10_000);

@@ -19,7 +19,7 @@ class FaultsTest {
         KeyStore broken = () -> {
             throw new IllegalStateException("disk on fire at /secret/path");
         };
-        try (RunningApp app = RunningApp.start(RunningApp.services().withKeys(broken))) {
+        try (RunningApp app = RunningApp.start(RunningApp.services().keys(broken))) {
             given().port(app.port()).header("Authorization", "Bearer " + KEY).get("/").then()
                     .statusCode(500)
                     .contentType("application/json")
@@ -32,7 +32,7 @@ class FaultsTest {
 
     @Test
     void handlerThatThrowsAnError_gives500WithoutDetails() {
-        try (RunningApp app = RunningApp.start(RunningApp.services().withHello(ctx -> {
+        try (RunningApp app = RunningApp.start(RunningApp.services().hello(ctx -> {
             throw new StackOverflowError("deep");
         }))) {
             given().port(app.port()).header("Authorization", "Bearer " + KEY).get("/").then()
@@ -47,7 +47,7 @@ class FaultsTest {
         KeyStore broken = () -> {
             throw new IllegalStateException("broken");
         };
-        try (RunningApp app = RunningApp.start(RunningApp.services().withKeys(broken))) {
+        try (RunningApp app = RunningApp.start(RunningApp.services().keys(broken))) {
             given().port(app.port()).get("/health").then().statusCode(200).body(equalTo("{\"status\":\"UP\"}"));
         }
     }

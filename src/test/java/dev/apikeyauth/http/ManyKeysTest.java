@@ -85,9 +85,9 @@ class ManyKeysTest {
         ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
         try (ReloadingKeyStore store = ReloadingKeyStore.open(file, List.of(env), ReloadListener.NONE,
                 Duration.ofSeconds(1), Duration.ofMillis(50));
-             RunningApp app = RunningApp.start(App.Services.of(store).withClock(clock)
-                     .withAuthListener(result -> outcomes.add(result.outcome()))
-                     .withHello(ctx -> ctx.result("identity=" + Caller.identity(ctx).orElse("?"))))) {
+             RunningApp app = RunningApp.start(App.Services.builder(store).clock(clock)
+                     .authListener(result -> outcomes.add(result.outcome()))
+                     .hello(ctx -> ctx.result("identity=" + Caller.identity(ctx).orElse("?"))))) {
             int port = app.port();
             given().port(port).header("Authorization", "Bearer " + ENV_KEY).get("/").then()
                     .statusCode(200).body(equalTo("identity=default"));

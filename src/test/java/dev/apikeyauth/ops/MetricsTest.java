@@ -89,7 +89,7 @@ class MetricsTest {
     void expiredAndMultiple_areCountedUnderTheirOwnResults() {
         KeySet keys = KeySet.of(List.of(new ApiKey("default", KeyDigest.of(KEY), null),
                 new ApiKey("old-partner", KeyDigest.of(EXPIRED_KEY), Instant.parse("2020-01-01T00:00:00Z"))));
-        try (RunningApp app = RunningApp.start(RunningApp.services().withKeys(KeyStore.fixed(keys)))) {
+        try (RunningApp app = RunningApp.start(RunningApp.services().keys(KeyStore.fixed(keys)))) {
             given().port(app.port()).header("Authorization", "Bearer " + EXPIRED_KEY).get("/").then().statusCode(403);
             given().port(app.port()).header("Authorization", "Bearer " + KEY).header("Authorization", "Bearer " + KEY)
                     .get("/").then().statusCode(400);
@@ -104,7 +104,7 @@ class MetricsTest {
     @Test
     void keyMeters_existFromStartAtZero_andReloadsAreCounted() {
         Metrics metrics = new Metrics();
-        try (RunningApp app = RunningApp.start(RunningApp.services().withMetrics(metrics))) {
+        try (RunningApp app = RunningApp.start(RunningApp.services().metrics(metrics))) {
             PrometheusText atStart = PrometheusText.parse(scrape(app));
             assertTrue(atStart.has("apikeyauth_key_reloads_total", Map.of()));
             assertTrue(atStart.has("apikeyauth_key_reload_failures_total", Map.of()));
@@ -131,7 +131,7 @@ class MetricsTest {
         Metrics metrics = new Metrics();
         try (ReloadingKeyStore store = ReloadingKeyStore.open(file, List.of(), metrics, Duration.ofMillis(10),
                 Duration.ofMillis(50));
-             RunningApp app = RunningApp.start(RunningApp.services().withKeys(store).withMetrics(metrics))) {
+             RunningApp app = RunningApp.start(RunningApp.services().keys(store).metrics(metrics))) {
             assertEquals(1, PrometheusText.parse(scrape(app)).value("apikeyauth_active_keys", Map.of()));
 
             Files.writeString(file, line("first", KEY) + line("second", second));

@@ -92,7 +92,7 @@ class NoKeyInLogsTest {
             // Last, so the meters have seen every request above.
             keep.apply(given().port(port).header("Authorization", bearer).get("/metrics"));
         }
-        try (RunningApp broken = RunningApp.start(RunningApp.services().withKeys(() -> {
+        try (RunningApp broken = RunningApp.start(RunningApp.services().keys(() -> {
             throw new IllegalStateException("store failed");
         }))) {
             seen.add(given().port(broken.port()).header("Authorization", bearer).get("/").asString());

@@ -28,9 +28,9 @@ class ShutdownTest {
         CountDownLatch release = new CountDownLatch(1);
         Health health = new Health();
         RunningApp app = RunningApp.start(RunningApp.services()
-                .withHealth(health)
-                .withShutdownTimeout(Duration.ofSeconds(20))
-                .withHello(ctx -> {
+                .health(health)
+                .shutdownTimeout(Duration.ofSeconds(20))
+                .hello(ctx -> {
                     entered.countDown();
                     assertTrue(release.await(20, TimeUnit.SECONDS));
                     ctx.status(200).contentType("application/json").result("{\"message\":\"slow\"}");
@@ -62,7 +62,7 @@ class ShutdownTest {
     @Test
     void health_turns503_onceShutdownHasBegun() {
         Health health = new Health();
-        try (RunningApp app = RunningApp.start(RunningApp.services().withHealth(health))) {
+        try (RunningApp app = RunningApp.start(RunningApp.services().health(health))) {
             given().port(app.port()).get("/health").then().statusCode(200);
             health.markDown();
             given().port(app.port()).get("/health").then().statusCode(503)

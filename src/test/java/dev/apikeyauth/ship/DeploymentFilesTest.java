@@ -83,8 +83,8 @@ class DeploymentFilesTest {
     @Test
     void appYaml_probesGetAPublicPath_onTheContainerPort() {
         for (JsonNode probe : probes()) {
-            assertTrue(App.PUBLIC_PATHS.contains(probe.path("path").asText()),
-                    probe + " is not one of the public paths " + App.PUBLIC_PATHS);
+            assertTrue(App.publicPaths().contains(probe.path("path").asText()),
+                    probe + " is not one of the public paths " + App.publicPaths());
             assertEquals(Config.DEFAULT_PORT, probe.path("port").asInt(), probe::toString);
         }
     }

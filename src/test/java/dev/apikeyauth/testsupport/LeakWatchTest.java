@@ -28,7 +28,7 @@ class LeakWatchTest {
 
     @Test
     void aKeyInAResponse_isCaught() {
-        try (RunningApp app = RunningApp.start(RunningApp.services().withHello(ctx -> ctx.result(PLANTED_KEY)))) {
+        try (RunningApp app = RunningApp.start(RunningApp.services().hello(ctx -> ctx.result(PLANTED_KEY)))) {
             given().port(app.port()).header("Authorization", "Bearer " + RunningApp.KEY).get("/").then().statusCode(200);
         }
         AssertionError leak = assertThrows(AssertionError.class, () -> LeakWatch.check(Set.of(PLANTED_KEY)));

@@ -26,13 +26,18 @@ public final class RunningApp implements AutoCloseable {
         return new RunningApp(App.create(services).start("127.0.0.1", 0), services);
     }
 
-    /** The app with {@link #KEY} as its only key, identity {@code default}. */
-    public static RunningApp withTestKey() {
-        return start(services());
+    public static RunningApp start(App.Services.Builder services) {
+        return start(services.build());
     }
 
-    public static App.Services services() {
-        return App.Services.of(KeyStore.fixed(keySet()));
+    /** The app with {@link #KEY} as its only key, identity {@code default}. */
+    public static RunningApp withTestKey() {
+        return start(services().build());
+    }
+
+    /** The production services around {@link #KEY}, for a test to change one or two of. */
+    public static App.Services.Builder services() {
+        return App.Services.builder(KeyStore.fixed(keySet()));
     }
 
     public static KeySet keySet() {
