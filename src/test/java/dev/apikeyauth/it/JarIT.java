@@ -17,7 +17,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -244,14 +243,15 @@ class JarIT {
 
     /**
      * Runs {@code lines} as one bash script in {@code dir}, as a reader would from the repository's
-     * root: {@code target/api-key-auth.jar} there is the packaged jar and {@code java} is this JVM's.
+     * root: {@code target/api-key-auth.jar} there is a copy of the packaged jar (a link out of the
+     * temporary folder would make JUnit warn as it cleans up) and {@code java} is this JVM's.
      * Returns the standard output.
      */
     static String bash(Path dir, List<String> lines) throws Exception {
         Path jar = dir.resolve(JarProcess.JAR);
-        if (!Files.exists(jar, LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.exists(jar)) {
             Files.createDirectories(jar.getParent());
-            Files.createSymbolicLink(jar, JarProcess.JAR.toAbsolutePath());
+            Files.copy(JarProcess.JAR, jar);
         }
         String javaBin = Path.of(ProcessHandle.current().info().command().orElseThrow()).getParent().toString();
         ProcessBuilder builder = new ProcessBuilder("bash", "-euo", "pipefail", "-c", String.join("\n", lines))
