@@ -2,7 +2,7 @@
 #   docker build -t api-key-auth .
 #   export AUTH_API_KEY="$(docker run --rm api-key-auth generate-key 2>/dev/null)"
 #   docker run --rm -p 8082:8082 -e AUTH_API_KEY api-key-auth
-# README.md has the details; scripts/container-smoke.sh builds and checks this image.
+# docs/deploying.md has the details; scripts/container-smoke.sh builds and checks this image.
 
 FROM maven:3.9-eclipse-temurin-25 AS build
 WORKDIR /build

@@ -8,14 +8,24 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.apikeyauth.keys.KeyDigest;
 import dev.apikeyauth.testsupport.JarProcess;
+import dev.apikeyauth.testsupport.Markdown;
+import java.io.File;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The packaged jar as a process: exit statuses, streams, SIGTERM and JSON logs. */
 class JarIT {
@@ -155,16 +165,24 @@ class JarIT {
         }
     }
 
-    /** The README's "Rotating a key" steps, run for real against the packaged jar. */
+    /**
+     * The "Rotating a key" steps of docs/keys.md, read from there and run as written against the
+     * packaged jar, with the service running: the check that step 2 does with curl is done here.
+     */
     @Test
-    void rotation_addNewKey_thenRemoveOld_withoutRestart(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
-            throws Exception {
-        java.nio.file.Path keys = dir.resolve("keys.txt");
+    void rotation_asDocumented_addsTheNewKey_thenRemovesTheOld_withoutRestart(
+            @TempDir Path dir) throws Exception {
+        List<String> steps = documentedCommands("Rotating a key");
+        int check = indexOfFirst(steps, "curl ");
+        Matcher keyFile = Pattern.compile("\\$\\(cat ([^)]+)\\)").matcher(steps.get(check));
+        assertTrue(keyFile.find(), "step 2 reads the new key from a file: " + steps.get(check));
+        assertTrue(steps.get(steps.size() - 1).contains("/^partner-a /d"), "the story is partner-a's key: " + steps);
+
+        Path keys = dir.resolve("keys.txt");
         String oldKey;
-        String newKey;
-        try (JarProcess gen = JarProcess.run(Map.of(), "", "generate-key", "--id", "partner-old")) {
+        try (JarProcess gen = JarProcess.run(Map.of(), "", "generate-key", "--id", "partner-a")) {
             oldKey = gen.out().strip();
-            java.nio.file.Files.writeString(keys, gen.err());
+            Files.writeString(keys, gen.err());
         }
         int port = JarProcess.freePort();
         try (JarProcess jar = JarProcess.start(Map.of("AUTH_API_KEYS_FILE", keys.toString(), "PORT", "" + port,
@@ -172,16 +190,15 @@ class JarIT {
             JarProcess.awaitHealthy(port, jar.process);
             assertEquals(200, get(port, "/", oldKey).statusCode());
 
-            try (JarProcess gen = JarProcess.run(Map.of(), "", "generate-key", "--id", "partner-new")) {
-                newKey = gen.out().strip();
-                java.nio.file.Files.writeString(keys, gen.err(), java.nio.file.StandardOpenOption.APPEND);
-            }
+            List<String> assignments = steps.stream().filter(s -> s.matches("[A-Z_]+=\\S+")).toList();
+            bash(dir, steps.subList(0, check));
+            String newKey = Files.readString(dir.resolve(keyFile.group(1))).strip();
             long addedMillis = awaitStatus(port, newKey, 200);
             assertEquals(200, get(port, "/", oldKey).statusCode(), "both keys work during the overlap");
 
-            String remaining = java.nio.file.Files.readAllLines(keys).stream()
-                    .filter(l -> !l.startsWith("partner-old ")).reduce("", (a, b) -> a + b + "\n");
-            java.nio.file.Files.writeString(keys, remaining);
+            List<String> rest = new ArrayList<>(assignments);
+            rest.addAll(steps.subList(check + 1, steps.size()));
+            bash(dir, rest);
             long removedMillis = awaitStatus(port, oldKey, 403);
             assertEquals(200, get(port, "/", newKey).statusCode());
             System.out.printf("key rotation: new key active after %d ms, old key refused after %d ms%n",
@@ -192,6 +209,66 @@ class JarIT {
             assertEquals(0, jar.exitValue());
             assertTrue(jar.out().contains("Reloaded 1 key(s)"), jar.out());
             assertFalse(jar.out().contains(oldKey) || jar.out().contains(newKey));
+        }
+    }
+
+    /** The two lines of docs/keys.md's "Commands" that compose: the digest hash-key prints is the keys file's. */
+    @Test
+    void generateKeyAndHashKey_asDocumented_composeIntoAKeysFile(@TempDir Path dir)
+            throws Exception {
+        String digest = bash(dir, documentedCommands("Commands")).strip();
+        String key = Files.readString(dir.resolve("ci.key")).strip();
+        assertEquals(KeyDigest.of(key).format(), digest);
+        List<String> lines = Files.readAllLines(dir.resolve("keys.txt"));
+        assertEquals(1, lines.size(), lines::toString);
+        assertTrue(lines.get(0).matches("ci\\s+" + Pattern.quote(digest) + "\\s*"), lines.get(0));
+    }
+
+    /** The command lines (comments and blank lines left out) of the bash block under {@code heading} in docs/keys.md. */
+    static List<String> documentedCommands(String heading) throws IOException {
+        String keysDoc = Files.readString(Path.of("docs", "keys.md"));
+        List<String> blocks = Markdown.codeBlocks(Markdown.section(keysDoc, heading), "bash");
+        assertEquals(1, blocks.size(), () -> "docs/keys.md, \"" + heading + "\": one bash block, found " + blocks);
+        return blocks.get(0).lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+    }
+
+    static int indexOfFirst(List<String> lines, String prefix) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith(prefix)) {
+                return i;
+            }
+        }
+        throw new AssertionError("no line starts with " + prefix + ": " + lines);
+    }
+
+    /**
+     * Runs {@code lines} as one bash script in {@code dir}, as a reader would from the repository's
+     * root: {@code target/api-key-auth.jar} there is a copy of the packaged jar (a link out of the
+     * temporary folder would make JUnit warn as it cleans up) and {@code java} is this JVM's.
+     * Returns the standard output.
+     */
+    static String bash(Path dir, List<String> lines) throws Exception {
+        Path jar = dir.resolve(JarProcess.JAR);
+        if (!Files.exists(jar)) {
+            Files.createDirectories(jar.getParent());
+            Files.copy(JarProcess.JAR, jar);
+        }
+        String javaBin = Path.of(ProcessHandle.current().info().command().orElseThrow()).getParent().toString();
+        ProcessBuilder builder = new ProcessBuilder("bash", "-euo", "pipefail", "-c", String.join("\n", lines))
+                .directory(dir.toFile());
+        builder.environment().clear();
+        builder.environment().put("PATH", javaBin + File.pathSeparator
+                + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+        Path err = Files.createTempFile("bash-err", ".txt");
+        try {
+            Process process = builder.redirectError(err.toFile()).start();
+            process.getOutputStream().close();
+            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "still running: " + lines);
+            assertEquals(0, process.exitValue(), lines + "\n" + Files.readString(err));
+            return out;
+        } finally {
+            Files.delete(err);
         }
     }
 
