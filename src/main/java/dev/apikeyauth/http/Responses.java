@@ -109,6 +109,11 @@ final class Responses {
     static void send(HttpServletRequest request, HttpServletResponse response, int status, String contentType,
                      ByteBuffer body) {
         response.setStatus(status);
+        if (!contentType.contains("charset=")) {
+            // Javalin sets UTF-8 on every response, which Jetty would append to any type (a PNG
+            // with a charset); a type that wants one names it.
+            response.setCharacterEncoding(null);
+        }
         response.setContentType(contentType);
         HttpOutput out;
         try {
