@@ -154,6 +154,10 @@ public final class ReloadingKeyStore implements KeyStore, AutoCloseable {
             if (failure == null) {
                 return;
             }
+        } else if (fingerprint.refusedOnSight()) {
+            // Nothing will be read, so there is nothing to let settle; and a file that keeps growing
+            // past the limit would never settle, yet must be reported.
+            pending = null;
         } else if (!fingerprint.equals(pending)) {
             pending = fingerprint;
             pendingSince = System.nanoTime();
@@ -189,7 +193,9 @@ public final class ReloadingKeyStore implements KeyStore, AutoCloseable {
                 return; // swapped or written to while we read it: the failure may be stale, read again
             }
             String message = e.getMessage();
-            if (failure == null || changed || !message.equals(failure)) {
+            // A file refused on sight is reported again only for a new reason: one that keeps
+            // growing changes at every poll.
+            if (failure == null || !message.equals(failure) || (changed && !fingerprint.refusedOnSight())) {
                 LOG.error("Reloading keys failed, the previous {} key(s) stay in force: {}", current.size(), message);
                 listener.reloadFailed();
             }
@@ -253,6 +259,11 @@ public final class ReloadingKeyStore implements KeyStore, AutoCloseable {
     private record Fingerprint(String realPath, String fileKey, long size, long modifiedMillis, String problem) {
         static Fingerprint problem(String problem) {
             return new Fingerprint(null, null, -1, -1, problem);
+        }
+
+        /** Refused for what it is, not for a moment of an edit (a missing file may be back soon). */
+        boolean refusedOnSight() {
+            return NOT_REGULAR.equals(problem) || TOO_LARGE.equals(problem);
         }
     }
 

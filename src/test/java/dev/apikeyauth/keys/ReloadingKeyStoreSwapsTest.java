@@ -12,15 +12,22 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -133,6 +140,41 @@ class ReloadingKeyStoreSwapsTest {
         awaitRefusal("is not a regular file");
         awaitValidFilePickedUp();
         assertEquals(1, failures.get());
+    }
+
+    @Test
+    void aGrowingFileSwappedIn_isRefusedOnceItPassesTheLimit_whileItStillGrows_andAValidFileAfterIsPickedUp()
+            throws Exception {
+        // A file that never stops changing never settles: it must be refused for its size all the same.
+        // A settle time longer than any pause of the writer makes sure it is refused unsettled.
+        store.close();
+        openStore(Duration.ofSeconds(2));
+        Path growing = Files.writeString(dir.resolve("growing.txt"), "not a keys file\n");
+        swapIn(growing);
+        AtomicBoolean stop = new AtomicBoolean();
+        CompletableFuture<Long> writer = CompletableFuture.supplyAsync(() -> {
+            long size = 0;
+            try (FileChannel out = FileChannel.open(file, StandardOpenOption.APPEND)) {
+                ByteBuffer chunk = ByteBuffer.wrap("# growing\n".repeat(1638).getBytes(StandardCharsets.UTF_8));
+                // About 16 MB/s, up to 256 MiB: it is still growing whenever the poller looks.
+                while (!stop.get() && size < 256L * 1024 * 1024) {
+                    out.write(chunk.rewind());
+                    size = out.size();
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+            return size;
+        });
+
+        awaitRefusal(TOO_LARGE);
+        assertFalse(writer.isDone(), "refused while it still grows, not once it stopped");
+        stop.set(true);
+        writer.get(10, TimeUnit.SECONDS);
+        // One error for the file, not one per poll that saw it bigger.
+        assertEquals(1, errors.stream().filter(e -> e.endsWith(TOO_LARGE)).count(), String.join("\n", errors));
+        awaitValidFilePickedUp();
     }
 
     @Test
