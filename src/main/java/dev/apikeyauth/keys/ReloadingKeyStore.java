@@ -166,6 +166,7 @@ public final class ReloadingKeyStore implements KeyStore, AutoCloseable {
             return;
         }
         pending = null;
+        Fingerprint previous = seen;
         seen = fingerprint;
         try {
             Loaded loaded = load(fingerprint);
@@ -193,9 +194,10 @@ public final class ReloadingKeyStore implements KeyStore, AutoCloseable {
                 return; // swapped or written to while we read it: the failure may be stale, read again
             }
             String message = e.getMessage();
-            // A file refused on sight is reported again only for a new reason: one that keeps
-            // growing changes at every poll.
-            if (failure == null || !message.equals(failure) || (changed && !fingerprint.refusedOnSight())) {
+            // A file refused on sight is not reported again for the same reason while it stays the
+            // same file: one that keeps growing changes at every poll.
+            boolean anew = changed && !(fingerprint.refusedOnSight() && fingerprint.sameFileAs(previous));
+            if (failure == null || !message.equals(failure) || anew) {
                 LOG.error("Reloading keys failed, the previous {} key(s) stay in force: {}", current.size(), message);
                 listener.reloadFailed();
             }
@@ -264,6 +266,11 @@ public final class ReloadingKeyStore implements KeyStore, AutoCloseable {
         /** Refused for what it is, not for a moment of an edit (a missing file may be back soon). */
         boolean refusedOnSight() {
             return NOT_REGULAR.equals(problem) || TOO_LARGE.equals(problem);
+        }
+
+        /** The same file as {@code other}, though perhaps grown or touched since. */
+        boolean sameFileAs(Fingerprint other) {
+            return other != null && Objects.equals(realPath, other.realPath) && Objects.equals(fileKey, other.fileKey);
         }
     }
 

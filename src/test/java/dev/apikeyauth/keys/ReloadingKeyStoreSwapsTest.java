@@ -133,6 +133,16 @@ class ReloadingKeyStoreSwapsTest {
         assertEquals(1, failures.get());
     }
 
+    @Test
+    void aDeviceSwappedInForAFifo_isReportedAgain_thoughForTheSameReason() throws Exception {
+        swapIn(KeysFileReaderTest.mkfifo(dir.resolve("keys.fifo")));
+        awaitRefusal("is not a regular file");
+        swapIn(Files.createSymbolicLink(dir.resolve("device.link"), Path.of("/dev/zero")));
+        await("second failure counted", () -> failures.get() == 2);
+        assertEquals(2, errors.size(), String.join("\n", errors));
+        awaitValidFilePickedUp();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"/dev/zero", "/dev/urandom", "/dev/null"})
     void aSymlinkToADeviceSwappedIn_isRefusedUnopened_andAValidFileAfterIsPickedUp(String device) throws Exception {
