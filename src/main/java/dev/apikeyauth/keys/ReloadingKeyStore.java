@@ -33,6 +33,15 @@ import org.slf4j.LoggerFactory;
  * set is built whole and swapped in with one volatile write, so a request sees the old set or the
  * new one, never half of one. A change that can't be loaded (unreadable, deleted, invalid) leaves
  * the last good set in force, is logged and counted once, and is retried until it loads.
+ *
+ * <p>Whatever the path is swapped for, the poller is never held for long and never holds more than
+ * the size limit: what {@code stat} says is no regular file, or is over the limit, is refused
+ * without being opened; everything else is opened once and read by a {@link KeysFileReader}, which
+ * reads at most the limit plus one byte through that one channel and gives up after a deadline.
+ * The race that remains is a swap between the {@code stat} and the open: the reader's deadline and
+ * limit bound what it costs, and the {@code stat} after the read sees the swap and discards what
+ * was read. Only a swap there and back again within one read (same inode, size and time) goes
+ * unseen, which needs write access to the file's directory, and with that anyone can write keys.
  */
 public final class ReloadingKeyStore implements KeyStore, AutoCloseable {
     /** How often the file is checked; the contract allows 10 s from change to effect. */
@@ -45,12 +54,15 @@ public final class ReloadingKeyStore implements KeyStore, AutoCloseable {
     public static final Duration DEFAULT_SETTLE = Duration.ofMillis(500);
 
     private static final Logger LOG = LoggerFactory.getLogger(ReloadingKeyStore.class);
+    private static final String NOT_REGULAR = "is not a regular file";
+    private static final String TOO_LARGE = KeysFileReader.tooLarge(KeysFile.MAX_BYTES);
 
     private final Path file;
     private final List<ApiKey> fixedKeys;
     private final Set<String> reservedIds;
     private final ReloadListener listener;
     private final ScheduledExecutorService poller;
+    private final KeysFileReader reader = new KeysFileReader(KeysFile.MAX_BYTES, KeysFileReader.DEFAULT_TIMEOUT);
     private final long settleNanos;
 
     private volatile KeySet current;
@@ -88,7 +100,13 @@ public final class ReloadingKeyStore implements KeyStore, AutoCloseable {
                                          Duration interval, Duration settle) throws KeysFileException {
         ReloadingKeyStore store = new ReloadingKeyStore(file, fixedKeys, listener, settle);
         Fingerprint fingerprint = store.fingerprint();
-        Loaded loaded = store.load(fingerprint);
+        Loaded loaded;
+        try {
+            loaded = store.load(fingerprint);
+        } catch (KeysFileException e) {
+            store.close();
+            throw e;
+        }
         store.seen = fingerprint;
         store.loadedHash = loaded.hash;
         store.current = loaded.keys;
@@ -115,6 +133,7 @@ public final class ReloadingKeyStore implements KeyStore, AutoCloseable {
     @Override
     public void close() {
         poller.shutdownNow();
+        reader.close();
     }
 
     private void pollSafely() {
@@ -135,6 +154,10 @@ public final class ReloadingKeyStore implements KeyStore, AutoCloseable {
             if (failure == null) {
                 return;
             }
+        } else if (fingerprint.refusedOnSight()) {
+            // Nothing will be read, so there is nothing to let settle; and a file that keeps growing
+            // past the limit would never settle, yet must be reported.
+            pending = null;
         } else if (!fingerprint.equals(pending)) {
             pending = fingerprint;
             pendingSince = System.nanoTime();
@@ -143,6 +166,7 @@ public final class ReloadingKeyStore implements KeyStore, AutoCloseable {
             return;
         }
         pending = null;
+        Fingerprint previous = seen;
         seen = fingerprint;
         try {
             Loaded loaded = load(fingerprint);
@@ -166,8 +190,14 @@ public final class ReloadingKeyStore implements KeyStore, AutoCloseable {
                 LOG.info("Reloaded {} key(s) from {}: {}", loaded.fileKeys, file, loaded.keys.ids());
             }
         } catch (KeysFileException e) {
+            if (fingerprint.problem == null && !fingerprint().equals(fingerprint)) {
+                return; // swapped or written to while we read it: the failure may be stale, read again
+            }
             String message = e.getMessage();
-            if (failure == null || changed || !message.equals(failure)) {
+            // A file refused on sight is not reported again for the same reason while it stays the
+            // same file: one that keeps growing changes at every poll.
+            boolean anew = changed && !(fingerprint.refusedOnSight() && fingerprint.sameFileAs(previous));
+            if (failure == null || !message.equals(failure) || anew) {
                 LOG.error("Reloading keys failed, the previous {} key(s) stay in force: {}", current.size(), message);
                 listener.reloadFailed();
             }
@@ -178,28 +208,16 @@ public final class ReloadingKeyStore implements KeyStore, AutoCloseable {
     private Loaded load(Fingerprint fingerprint) throws KeysFileException {
         String name = file.toString();
         if (fingerprint.problem != null) {
+            // Refused unopened: opening a FIFO would block until a writer comes along.
             throw KeysFileException.whole(name, fingerprint.problem);
         }
-        if (fingerprint.size > KeysFile.MAX_BYTES) {
-            throw KeysFileException.whole(name, "is larger than " + KeysFile.MAX_BYTES / 1024 + " KiB");
-        }
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw KeysFileException.whole(name, "does not exist");
-        } catch (IOException e) {
-            throw KeysFileException.whole(name, "can't be read (" + e.getClass().getSimpleName() + ")");
-        }
-        if (bytes.length > KeysFile.MAX_BYTES) {
-            throw KeysFileException.whole(name, "is larger than " + KeysFile.MAX_BYTES / 1024 + " KiB");
-        }
+        ByteBuffer bytes = reader.read(file);
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
+                    .decode(bytes.duplicate()).toString();
         } catch (CharacterCodingException e) {
             throw KeysFileException.whole(name, "is not valid UTF-8");
         }
@@ -219,11 +237,10 @@ public final class ReloadingKeyStore implements KeyStore, AutoCloseable {
         try {
             Path real = file.toRealPath();
             BasicFileAttributes attributes = Files.readAttributes(real, BasicFileAttributes.class);
-            if (!attributes.isRegularFile()) {
-                return Fingerprint.problem("is not a regular file");
-            }
+            String problem = !attributes.isRegularFile() ? NOT_REGULAR
+                    : attributes.size() > KeysFile.MAX_BYTES ? TOO_LARGE : null;
             return new Fingerprint(real.toString(), Objects.toString(attributes.fileKey()), attributes.size(),
-                    attributes.lastModifiedTime().toMillis(), null);
+                    attributes.lastModifiedTime().toMillis(), problem);
         } catch (NoSuchFileException e) {
             return Fingerprint.problem("does not exist");
         } catch (IOException e) {
@@ -231,14 +248,29 @@ public final class ReloadingKeyStore implements KeyStore, AutoCloseable {
         }
     }
 
-    private static byte[] sha256(byte[] bytes) {
-        return KeyDigest.sha256().digest(bytes);
+    private static byte[] sha256(ByteBuffer bytes) {
+        MessageDigest digest = KeyDigest.sha256();
+        digest.update(bytes.duplicate());
+        return digest.digest();
     }
 
-    /** What a poll compares: a change in any field means the file may have changed. */
+    /**
+     * What a poll compares: a change in any field means the file may have changed. {@code problem}
+     * says why the file is refused without being opened, or is null.
+     */
     private record Fingerprint(String realPath, String fileKey, long size, long modifiedMillis, String problem) {
         static Fingerprint problem(String problem) {
             return new Fingerprint(null, null, -1, -1, problem);
+        }
+
+        /** Refused for what it is, not for a moment of an edit (a missing file may be back soon). */
+        boolean refusedOnSight() {
+            return NOT_REGULAR.equals(problem) || TOO_LARGE.equals(problem);
+        }
+
+        /** The same file as {@code other}, though perhaps grown or touched since. */
+        boolean sameFileAs(Fingerprint other) {
+            return other != null && Objects.equals(realPath, other.realPath) && Objects.equals(fileKey, other.fileKey);
         }
     }
 

@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.apikeyauth.keys.KeyDigest;
 import dev.apikeyauth.testsupport.JarProcess;
+import dev.apikeyauth.testsupport.Tools;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -97,12 +99,21 @@ class KeysFileFaultsSlowIT {
                 }
                 Files.move(big, keys, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             });
+            // Opening a FIFO for reading blocks until a writer comes; /dev/zero never ends.
+            faults.put("replaced by a FIFO", () -> {
+                Path fifo = dir.resolve("keys.fifo");
+                Process mkfifo = new ProcessBuilder(Tools.require("mkfifo", "coreutils").toString(), fifo.toString())
+                        .inheritIO().start();
+                assertEquals(0, mkfifo.waitFor(), "mkfifo failed");
+                Files.move(fifo, keys, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            });
+            faults.put("replaced by a symlink to /dev/zero", () -> {
+                Path link = Files.createSymbolicLink(dir.resolve("zero.link"), Path.of("/dev/zero"));
+                Files.move(link, keys, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            });
             int errorsBefore = 0;
             for (Map.Entry<String, ThrowingRunnable> fault : faults.entrySet()) {
-                if (Files.isDirectory(keys)) {
-                    Files.delete(keys);
-                }
-                Files.writeString(keys, good);
+                restore(keys, good);
                 fault.getValue().run();
                 int expected = errorsBefore + 1;
                 awaitLog(jar, "Reloading keys failed", expected, fault.getKey());
@@ -110,10 +121,7 @@ class KeysFileFaultsSlowIT {
             }
 
             // The fix: a valid file with a new key beside the good one.
-            if (Files.isDirectory(keys)) {
-                Files.delete(keys);
-            }
-            Files.writeString(keys, good + line("new", NEW_KEY));
+            restore(keys, good + line("new", NEW_KEY));
             HttpRequest fresh = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
                     .header("Authorization", "Bearer " + NEW_KEY).build();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -135,6 +143,14 @@ class KeysFileFaultsSlowIT {
             assertEquals(faults.size(), count(jar.out(), "Reloading keys failed"), "one error per fault:\n" + jar.out());
             assertTrue(!jar.out().contains(GOOD_KEY) && !jar.out().contains(NEW_KEY));
         }
+    }
+
+    /** Writes the keys file, first removing whatever a fault left that can't be written through. */
+    static void restore(Path keys, String text) throws Exception {
+        if (Files.exists(keys, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(keys, LinkOption.NOFOLLOW_LINKS)) {
+            Files.delete(keys); // a directory, a FIFO (writing would block) or a symlink to a device
+        }
+        Files.writeString(keys, text);
     }
 
     interface ThrowingRunnable {
