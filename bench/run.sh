@@ -17,6 +17,7 @@
 #   SERVER_CPU, CLIENT_CPU  the CPUs the server and wrk are pinned to (1 and 0)
 #   CONTAINER_MEMORY        the container's memory limit, told to the JVM as -XX:MaxRAM (1g)
 #   LOAD_JDK17    1 to also load-test plain `java -jar` on JDK 17 (1)
+#   ROUNDS        load runs of the shipped jar and the reference app, alternating (2)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,6 +32,8 @@ SERVER_CPU=${SERVER_CPU:-1}
 CLIENT_CPU=${CLIENT_CPU:-0}
 CONTAINER_MEMORY=${CONTAINER_MEMORY:-1g}
 LOAD_JDK17=${LOAD_JDK17:-1}
+ROUNDS=${ROUNDS:-2}
+REFERENCE_MAIN=bench.ReferenceApp
 PORT=${BENCH_PORT:-18082}
 KEY=bench-key-0123456789-abcdefghijklmnopqrstuvw
 # A near miss: the same length, only the last character differs.
@@ -58,6 +61,13 @@ NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 [ -x "$JDK17/bin/java" ] || die "no JDK 17 at $JDK17 (set JDK17)"
 [ -x "$JDK25/bin/java" ] || die "no JDK 25 at $JDK25 (set JDK25)"
 [ "$(nproc)" -ge 2 ] || { SERVER_CPU=0; CLIENT_CPU=0; }
+
+# The reference app (bench/reference/ReferenceApp.java): bare Javalin, compiled against the jar,
+# which carries Javalin, Jetty and Jackson, so both run on the very same libraries.
+# A jar, not a folder: an AOT cache takes only jars on the classpath.
+REFERENCE_JAR=$OUT/reference.jar
+"$JDK17/bin/javac" -nowarn --release 17 -d "$OUT/reference-classes" -cp "$JAR" bench/reference/ReferenceApp.java >&2
+"$JDK17/bin/jar" --create --file "$REFERENCE_JAR" -C "$OUT/reference-classes" .
 
 # --- the shipped configuration: the Dockerfile's ENTRYPOINT flags ------------------------------
 # Read from the Dockerfile, so the bench follows it; the AOT cache is made here by a training run
@@ -128,16 +138,19 @@ MEM_TSV=$OUT/memory.tsv
 # wrk_run server scenario pids...: one measured wrk run, appended to load.tsv
 wrk_run() {
   local server=$1 scenario=$2; shift 2
-  local log="$OUT/wrk-${server// /_}-$scenario.txt" before after args=()
+  local log="$OUT/wrk-${server//[^A-Za-z0-9]/_}-$scenario.txt" before after args=() path=/ connections=64
   case "$scenario" in
     valid) args=(-H "Authorization: Bearer $KEY") ;;
     wrong) args=(-H "Authorization: Bearer $WRONG_KEY") ;;
     mix) args=(-s bench/mix.lua) ;;
+    # The largest public file, to a client that accepts gzip: what a caller without a key can
+    # make the server do. Fewer connections: each answer is about 0.45 MB.
+    asset) args=(-H "Accept-Encoding: gzip") path=/docs/swagger-ui-bundle.js connections=8 ;;
   esac
   before=$(ticks "$@")
   BENCH_KEY=$KEY BENCH_WRONG_KEY=$WRONG_KEY BENCH_WRONG_EVERY=10 \
-    taskset -c "$CLIENT_CPU" wrk -t1 -c64 -d"${DURATION}s" --latency "${args[@]}" \
-    "http://127.0.0.1:$PORT/" >"$log" 2>&1
+    taskset -c "$CLIENT_CPU" wrk -t1 -c"$connections" -d"${DURATION}s" --latency "${args[@]}" \
+    "http://127.0.0.1:$PORT$path" >"$log" 2>&1
   after=$(ticks "$@")
   local requests rps p50 p99 non2xx errors cpu
   requests=$(awk '/ requests in /{print $1}' "$log")
@@ -187,8 +200,9 @@ bench_nginx() { # label
 }
 
 # --- the service ------------------------------------------------------------------------------
-# A configuration is "label|jar|jvm|flags": jvm is jdk25 (pinned, container limits, AOT cache,
-# the flags in the named array) or jdk17 (plain java -jar; pinned only under load, beside nginx).
+# A configuration is "label|jar|jvm|flags[|main]": jvm is jdk25 (pinned, container limits, AOT cache,
+# the flags in the named array) or jdk17 (plain java -jar; pinned only under load, beside nginx);
+# with a main class, the jar is the classpath (with the reference app's classes) instead of -jar.
 CONFIGS=()
 if [ -n "$BASELINE_JAR" ]; then
   [ -f "$BASELINE_JAR" ] || die "BASELINE_JAR $BASELINE_JAR is missing"
@@ -198,6 +212,9 @@ else
   AFTER=""
 fi
 CONFIGS+=("${AFTER}JDK 25 shipped|$JAR|jdk25|SHIPPED_FLAGS")
+REFERENCE="reference: bare Javalin, JDK 25 shipped"
+REFERENCE_CONFIG="$REFERENCE|$JAR|jdk25|SHIPPED_FLAGS|$REFERENCE_MAIN"
+CONFIGS+=("$REFERENCE_CONFIG")
 [ -z "$ALT_DOCKERFILE" ] || CONFIGS+=("${AFTER}JDK 25 alt flags|$JAR|jdk25|ALT_FLAGS")
 CONFIGS+=("${AFTER}JDK 17 java -jar|$JAR|jdk17|")
 
@@ -205,13 +222,19 @@ slug() { echo "${1//[^A-Za-z0-9]/_}"; }
 aot_path() { echo "$OUT/$(slug "$1").aot"; }
 
 # java_cmd config [pin] -> JAVA_CMD, the command line of that configuration
+launch() { # jar [main] -> how java is told what to run
+  if [ -n "${2:-}" ]; then echo "-cp"; echo "$1:$REFERENCE_JAR"; echo "$2"; else echo "-jar"; echo "$1"; fi
+}
+
 java_cmd() {
-  local label jar jvm flagsvar
-  IFS='|' read -r label jar jvm flagsvar <<<"$1"
+  local label jar jvm flagsvar main
+  IFS='|' read -r label jar jvm flagsvar main <<<"$1"
+  local what=()
+  mapfile -t what < <(launch "$jar" "$main")
   if [ "$jvm" = jdk25 ]; then
     local -n flags=$flagsvar
     JAVA_CMD=(taskset -c "$SERVER_CPU" "$JDK25/bin/java" "${flags[@]}" "${CONTAINER_FLAGS[@]}"
-              "-XX:AOTCache=$(aot_path "$label")" -jar "$jar")
+              "-XX:AOTCache=$(aot_path "$label")" "${what[@]}")
   else
     JAVA_CMD=("$JDK17/bin/java" -jar "$jar")
     if [ -n "${2:-}" ]; then JAVA_CMD=(taskset -c "$SERVER_CPU" "${JAVA_CMD[@]}"); fi
@@ -221,15 +244,17 @@ java_cmd() {
 # The Dockerfile's training run: the requests a cold instance gets first, then SIGTERM; the JVM
 # writes the AOT cache as it exits.
 aot_train() { # config
-  local label jar jvm flagsvar aot
-  IFS='|' read -r label jar jvm flagsvar <<<"$1"
+  local label jar jvm flagsvar main aot
+  IFS='|' read -r label jar jvm flagsvar main <<<"$1"
   [ "$jvm" = jdk25 ] || return 0
+  local what=()
+  mapfile -t what < <(launch "$jar" "$main")
   local -n flags=$flagsvar
   aot=$(aot_path "$label")
   say "$label: AOT training run -> $aot"
   env AUTH_API_KEY="$KEY" HOST=127.0.0.1 PORT="$PORT" \
     taskset -c "$SERVER_CPU" "$JDK25/bin/java" "${flags[@]}" "${CONTAINER_FLAGS[@]}" \
-    "-XX:AOTCacheOutput=$aot" -jar "$jar" >"$aot.training.log" 2>&1 &
+    "-XX:AOTCacheOutput=$aot" "${what[@]}" >"$aot.training.log" 2>&1 &
   local pid=$!
   await_200 "$PORT" "$KEY" "$pid"
   for _ in 1 2 3; do
@@ -267,6 +292,7 @@ bench_java() { # config
   printf '%s\t%s\t%s\n' "$label" "$(rss_kib "$pid")" start >>"$MEM_TSV"
   warm_up "$WARMUP"
   load_all "$label" "$pid"
+  case "$1" in *"|$REFERENCE_MAIN") ;; *) wrk_run "$label" asset "$pid" ;; esac
   printf '%s\t%s\t%s\n' "$label" "$(rss_kib "$pid")" load >>"$MEM_TSV"
   stop_pid "$pid"
   wait "$pid" 2>/dev/null || true
@@ -281,11 +307,22 @@ for config in "${CONFIGS[@]}"; do aot_train "$config"; done
 
 # nginx before and after each configuration: the machine's background load drifts within minutes,
 # so each configuration is compared with the mean of the two nginx runs around it.
+# The shipped jar and the reference app alternate, ROUNDS times each, between the same two nginx
+# runs: their ratio is the one the design is judged by.
 nginx_runs=1
 bench_nginx "nginx #1"
 for config in "${CONFIGS[@]}"; do
   case "$config" in
     *"|jdk17|"*) [ "$LOAD_JDK17" = 1 ] || continue ;;
+    "$REFERENCE|"*) continue ;;
+    "${AFTER}JDK 25 shipped|"*)
+      for _ in $(seq "$ROUNDS"); do
+        bench_java "$config"
+        bench_java "$REFERENCE_CONFIG"
+      done
+      nginx_runs=$((nginx_runs + 1))
+      bench_nginx "nginx #$nginx_runs"
+      continue ;;
   esac
   bench_java "$config"
   nginx_runs=$((nginx_runs + 1))
@@ -307,6 +344,7 @@ awk -F'\t' -v OFS='\t' '
         for (j = i - 1; j >= 1; j--) if (col[j, 1] ~ /^nginx/ && col[j, 2] == col[i, 2]) { rr += col[j, 3]; rc += col[j, 8]; rp += col[j, 5]; k++; break }
         for (j = i + 1; j <= n; j++) if (col[j, 1] ~ /^nginx/ && col[j, 2] == col[i, 2]) { rr += col[j, 3]; rc += col[j, 8]; rp += col[j, 5]; k++; break }
       }
+      if (k == 0) k = 1 # no nginx figure for this traffic (the Swagger UI asset): ratios left out
       print col[i, 1], col[i, 2], col[i, 3], col[i, 4], col[i, 5], col[i, 6], col[i, 7], col[i, 8], rr / k, rc / k, rp / k
     }
   }' "$LOAD_TSV" >"$RATIO_TSV"
@@ -343,9 +381,11 @@ cat <<EOF
 | server | traffic | requests/s | × nginx | p50 ms | p99 ms | × nginx | non-2xx | socket errors | server CPU µs/request | × nginx |
 |---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|
 EOF
-awk -F'\t' '{
-    printf "| %s | %s | %.0f | %.2f | %.2f | %.2f | %.2f | %d | %d | %.1f | %.2f |\n",
-      $1, $2, $3, $3 / $9, $4, $5, $5 / $11, $6, $7, $8, $8 / $10
+awk -F'\t' '
+  function ratio(a, b) { return b > 0 ? sprintf("%.2f", a / b) : "—" }
+  {
+    printf "| %s | %s | %.0f | %s | %.2f | %.2f | %s | %d | %d | %.1f | %s |\n",
+      $1, $2, $3, ratio($3, $9), $4, $5, ratio($5, $11), $6, $7, $8, ratio($8, $10)
   }' "$RATIO_TSV"
 
 cat <<EOF
@@ -389,7 +429,7 @@ EOF
 awk -F'\t' -v shipped="$shipped" -v plain="$plain" -v start="$START_TSV" -v mem="$MEM_TSV" '
   function verdict(ok) { return ok ? "yes" : "**no**" }
   {
-    if ($1 == shipped) { rps[$2] = $3; p99[$2] = $5; cpu[$2] = $8; rr[$2] = $9; rc[$2] = $10; rp[$2] = $11 }
+    if ($1 == shipped && $2 != "asset") { rps[$2] = $3; p99[$2] = $5; cpu[$2] = $8; rr[$2] = $9; rc[$2] = $10; rp[$2] = $11 }
   }
   END {
     minratio = 99; maxcpu = 0; maxp99 = 0
@@ -413,4 +453,52 @@ awk -F'\t' -v shipped="$shipped" -v plain="$plain" -v start="$START_TSV" -v mem=
     printf "| start ≤ 500 ms, JDK 17 java -jar | %.0f ms | %s |\n", sp, verdict(sp <= 500)
     printf "| RSS after load ≤ 96 MiB, shipped flags | %.1f MiB | %s |\n", rss, verdict(rss <= 96)
   }' "$RATIO_TSV"
+# --- issue 10: the service against the reference app (bare Javalin) in the same run -------------
+cat <<EOF
+
+## Bars (issue 10): the shipped jar against the bare-Javalin reference, same JVM, flags and AOT training
+
+Each figure is the mean of the $ROUNDS alternating load runs of each.
+
+| bar | service | reference | ratio | met |
+|---|---:|---:|---:|---|
+EOF
+awk -F'\t' -v shipped="$shipped" -v ref="$REFERENCE" -v start="$START_TSV" -v mem="$MEM_TSV" '
+  function verdict(ok) { return ok ? "yes" : "**no**" }
+  $1 == shipped && $2 != "asset" { sc[$2] += $8; sn[$2]++ }
+  $1 == ref { rc[$2] += $8; rn[$2]++ }
+  END {
+    split("valid wrong mix", order, " ")
+    for (i = 1; i <= 3; i++) {
+      t = order[i]; a = sc[t] / sn[t]; b = rc[t] / rn[t]
+      printf "| server CPU per request, %s, ≤ 1.15× | %.1f µs | %.1f µs | %.2f× | %s |\n", t, a, b, a / b, verdict(a / b <= 1.15)
+    }
+    while ((getline line < start) > 0) {
+      split(line, f, "\t"); split(f[2], kv, " "); for (k in kv) { split(kv[k], p, "="); v[p[1]] = p[2] }
+      if (f[1] == shipped) { ss = v["median_ms"]; scpu = v["median_cpu_ms"] }
+      if (f[1] == ref) { rs = v["median_ms"]; rcpu = v["median_cpu_ms"] }
+    }
+    printf "| start to first 200 ≤ 1.1× | %.0f ms | %.0f ms | %.2f× | %s |\n", ss, rs, ss / rs, verdict(ss / rs <= 1.1)
+    printf "| CPU used until the first 200 (not a bar) | %.0f ms | %.0f ms | %.2f× | |\n", scpu, rcpu, scpu / rcpu
+    while ((getline line < mem) > 0) {
+      split(line, f, "\t")
+      if (f[3] == "load" && f[1] == shipped) { sm += f[2]; smn++ }
+      if (f[3] == "load" && f[1] == ref) { rm += f[2]; rmn++ }
+    }
+    a = sm / smn / 1024; b = rm / rmn / 1024
+    printf "| RSS after load ≤ 1.1× | %.1f MiB | %.1f MiB | %.2f× | %s |\n", a, b, a / b, verdict(a / b <= 1.1)
+  }' "$LOAD_TSV"
+
+cat <<EOF
+
+## Bar (issue 15): a gzip-accepting request for the largest public file
+
+\`wrk -t1 -c8 -H 'Accept-Encoding: gzip'\` on \`/docs/swagger-ui-bundle.js\` (no key), after the load above.
+
+| configuration | requests/s | p99 ms | server CPU per request | under 1 ms |
+|---|---:|---:|---:|---|
+EOF
+awk -F'\t' '$2 == "asset" {
+    printf "| %s | %.0f | %.2f | %.3f ms | %s |\n", $1, $3, $5, $8 / 1000, ($8 < 1000 ? "yes" : "**no**")
+  }' "$LOAD_TSV"
 say "done: $OUT"
