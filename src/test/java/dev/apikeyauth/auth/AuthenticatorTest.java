@@ -10,6 +10,7 @@ import dev.apikeyauth.keys.KeyStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +60,8 @@ class AuthenticatorTest {
         }, Clock.systemUTC());
         assertEquals(Outcome.MISSING, failing.authenticate(BearerParser.parse((String) null)).outcome());
         assertEquals(Outcome.MALFORMED, failing.authenticate(BearerParser.parse("Basic x")).outcome());
+        assertEquals(Outcome.MULTIPLE, failing.authenticate(
+                BearerParser.parse(Collections.enumeration(List.of("Bearer a", "Bearer a")))).outcome());
     }
 
     /**
