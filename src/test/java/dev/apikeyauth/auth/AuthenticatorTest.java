@@ -10,7 +10,10 @@ import dev.apikeyauth.keys.KeyStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class AuthenticatorTest {
@@ -57,5 +60,38 @@ class AuthenticatorTest {
         }, Clock.systemUTC());
         assertEquals(Outcome.MISSING, failing.authenticate(BearerParser.parse((String) null)).outcome());
         assertEquals(Outcome.MALFORMED, failing.authenticate(BearerParser.parse("Basic x")).outcome());
+        assertEquals(Outcome.MULTIPLE, failing.authenticate(
+                BearerParser.parse(Collections.enumeration(List.of("Bearer a", "Bearer a")))).outcome());
+    }
+
+    /**
+     * Two keys of the form {@code collision-probe-<n>} whose digests have the same hash code: the
+     * first pair found by trying n = 0, 1, 2... (some 80,000 tries for a 32-bit hash code),
+     * whatever the hash code is made of. Found once per JVM, on first use.
+     */
+    static final class SameHashCode {
+        static final String[] KEYS = find();
+
+        private static String[] find() {
+            Map<Integer, String> byHashCode = new HashMap<>();
+            for (int n = 0; n < 5_000_000; n++) {
+                String key = "collision-probe-" + n;
+                String earlier = byHashCode.putIfAbsent(KeyDigest.of(key).hashCode(), key);
+                if (earlier != null) {
+                    return new String[] {earlier, key};
+                }
+            }
+            throw new AssertionError("no two digests with the same hash code among 5,000,000 keys");
+        }
+    }
+
+    @Test
+    void aTokenWhoseDigestHasAKeysHashCode_butNotItsBytes_isInvalid() {
+        String[] pair = SameHashCode.KEYS;
+        ApiKey key = new ApiKey("ci", KeyDigest.of(pair[0]), null);
+        Authenticator.Result result = at(Instant.EPOCH, key).authenticate(bearer(pair[1]));
+        assertEquals(Outcome.INVALID, result.outcome());
+        assertNull(result.key());
+        assertEquals(Outcome.OK, at(Instant.EPOCH, key).authenticate(bearer(pair[0])).outcome());
     }
 }

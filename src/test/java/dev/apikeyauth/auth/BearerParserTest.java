@@ -20,6 +20,13 @@ class BearerParserTest {
     }
 
     @Test
+    void oneHeader_isReadAsItsValue() {
+        Credentials credentials = BearerParser.parse(Collections.enumeration(List.of("Bearer abc")));
+        assertEquals(Credentials.Kind.BEARER, credentials.kind());
+        assertEquals("abc", credentials.token());
+    }
+
+    @Test
     void twoHeaders_areMultiple_evenWhenBothAreValid() {
         var values = Collections.enumeration(List.of("Bearer abc", "Bearer abc"));
         assertEquals(Credentials.Kind.MULTIPLE, BearerParser.parse(values).kind());
