@@ -39,8 +39,8 @@ final class ApiError extends RuntimeException {
             case 405 -> METHOD_NOT_ALLOWED;
             case 500 -> INTERNAL_ERROR;
             default -> {
-                String reason = HttpStatus.getMessage(status);
-                yield new ApiError(status, reason == null ? "Error" : reason, null);
+                HttpStatus.Code code = HttpStatus.getCode(status);
+                yield new ApiError(status, code == null ? "Error" : code.getMessage(), null);
             }
         };
     }

@@ -2,7 +2,6 @@ package dev.apikeyauth.keys;
 
 import java.time.Instant;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * One active key: its identity (safe to log), its digest (never its value) and an optional expiry.
@@ -21,9 +20,5 @@ public record ApiKey(String id, KeyDigest digest, Instant expiresAt) {
     /** A key is expired when now is at or after its expiry. */
     public boolean isExpiredAt(Instant now) {
         return expiresAt != null && !now.isBefore(expiresAt);
-    }
-
-    public Optional<Instant> expiry() {
-        return Optional.ofNullable(expiresAt);
     }
 }

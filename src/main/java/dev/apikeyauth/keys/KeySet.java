@@ -13,16 +13,10 @@ import java.util.stream.Collectors;
  * <p>A reload builds a new set and swaps it in whole, so a request never sees half a set.
  */
 public final class KeySet {
-    private static final KeySet EMPTY = new KeySet(Map.of());
-
     private final Map<KeyDigest, ApiKey> byDigest;
 
     private KeySet(Map<KeyDigest, ApiKey> byDigest) {
         this.byDigest = byDigest;
-    }
-
-    public static KeySet empty() {
-        return EMPTY;
     }
 
     /**

@@ -6,6 +6,7 @@ import dev.apikeyauth.keys.KeyDigest;
 import dev.apikeyauth.keys.KeySet;
 import dev.apikeyauth.keys.KeyStore;
 import io.javalin.Javalin;
+import java.time.Duration;
 import java.util.List;
 
 /** The real app from the real factory, started on a free loopback port for one test class. */
@@ -35,9 +36,13 @@ public final class RunningApp implements AutoCloseable {
         return start(services().build());
     }
 
-    /** The production services around {@link #KEY}, for a test to change one or two of. */
+    /**
+     * The production services around {@link #KEY}, for a test to change one or two of; but a stop
+     * waits at most 2 s for requests in flight (a test that leaves one behind, or a mutant under
+     * mutation testing that does, needn't wait the production 8 s).
+     */
     public static App.Services.Builder services() {
-        return App.Services.builder(KeyStore.fixed(keySet()));
+        return App.Services.builder(KeyStore.fixed(keySet())).shutdownTimeout(Duration.ofSeconds(2));
     }
 
     public static KeySet keySet() {
