@@ -2,6 +2,7 @@ package dev.apikeyauth.auth;
 
 import dev.apikeyauth.keys.ApiKey;
 import dev.apikeyauth.keys.KeyDigest;
+import dev.apikeyauth.keys.KeyFormat;
 import dev.apikeyauth.keys.KeyStore;
 import java.time.Clock;
 
@@ -9,7 +10,10 @@ import java.time.Clock;
  * Decides whether credentials name an active key.
  *
  * <p>The token is hashed once and the digest looked up, so the cost does not depend on how close
- * the token is to a real key nor on how many keys there are.
+ * the token is to a real key nor on how many keys there are. A token of the generated form
+ * ({@link KeyFormat}) whose checksum does not match is no key: it is refused as unknown before it
+ * is hashed. That check reads only the token, never a key, so it tells a caller nothing about the
+ * keys in force.
  */
 public final class Authenticator {
     private final KeyStore keys;
@@ -31,6 +35,9 @@ public final class Authenticator {
                 return Result.MULTIPLE;
             default:
                 break;
+        }
+        if (KeyFormat.isDamaged(credentials.token())) {
+            return Result.INVALID;
         }
         ApiKey key = keys.current().find(KeyDigest.of(credentials.token()));
         if (key == null) {

@@ -59,7 +59,8 @@ class ConfigTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"short", "fifteen-chars-x", "", "\n", "has a space inside it", "tab\there-and-more-chars",
-        "non-ascii-key-\u00e9\u00e9\u00e9\u00e9", " leading-space-key-1234"})
+        "non-ascii-key-\u00e9\u00e9\u00e9\u00e9", " leading-space-key-1234",
+        "aka_EXAMPLEkeyDoNotUseEXAMPLEkeyDoNotUseEXAMPLE1b0luw"})
     void apiKey_thatCannotBeUsed_stopsStartup_withoutEchoingIt(String key) {
         ConfigException e = rejected(Map.of("AUTH_API_KEY", key));
         assertTrue(e.getMessage().startsWith("AUTH_API_KEY "), e.getMessage());

@@ -110,7 +110,7 @@ class JarIT {
         try (JarProcess jar = JarProcess.run(Map.of(), "", "generate-key", "--id", "ci")) {
             assertEquals(0, jar.exitValue());
             String key = jar.out().strip();
-            assertTrue(jar.out().matches("[A-Za-z0-9_-]{43}\n"), jar.out());
+            assertTrue(jar.out().matches("aka_[0-9A-Za-z]{49}\n"), jar.out());
             assertEquals("ci " + KeyDigest.of(key).format() + "\n", jar.err());
         }
     }
