@@ -1,9 +1,12 @@
 package dev.apikeyauth.cli;
 
 import dev.apikeyauth.config.ConfigException;
+import dev.apikeyauth.keys.ApiKey;
 import dev.apikeyauth.keys.KeyDigest;
 import dev.apikeyauth.keys.KeyFormat;
 import dev.apikeyauth.keys.Keys;
+import dev.apikeyauth.keys.KeysFile;
+import dev.apikeyauth.keys.Scopes;
 import dev.apikeyauth.ops.Version;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,6 +16,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
@@ -33,10 +37,10 @@ final class Cli {
             "",
             "Commands:",
             "  serve                   run the service (the default)",
-            "  generate-key [--id ID] [--prefix P]",
+            "  generate-key [--id ID] [--prefix P] [--scopes A,B]",
             "                          print a new key (P_ and 49 base62 characters; P is aka",
             "                          unless given, 2-10 of a-z 0-9) on standard output and its",
-            "                          keys-file line on standard error",
+            "                          keys-file line (with scopes=A,B if given) on standard error",
             "  hash-key                read one key from standard input, print sha256:<hex>",
             "  --help                  show this help",
             "  --version               print the version",
@@ -46,7 +50,7 @@ final class Cli {
             "");
 
     private static final int MAX_KEY_INPUT = 64 * 1024;
-    private static final Set<String> GENERATE_KEY_OPTIONS = Set.of("--id", "--prefix");
+    private static final Set<String> GENERATE_KEY_OPTIONS = Set.of("--id", "--prefix", "--scopes");
 
     private final InputStream in;
     private final PrintStream out;
@@ -127,10 +131,18 @@ final class Cli {
             return usage("--prefix must be 2-10 characters of a-z 0-9 (the '_' after it is added), got "
                     + printable(prefix));
         }
+        Scopes scopes = Scopes.ALL;
+        if (options.containsKey("--scopes")) {
+            try {
+                scopes = Scopes.parse(options.get("--scopes"));
+            } catch (IllegalArgumentException e) {
+                return usage("--scopes: " + e.getMessage().replace("scopes=", "--scopes "));
+            }
+        }
         String key = KeyFormat.generate(prefix);
         out.println(key);
         out.flush();
-        err.println(id + " " + KeyDigest.of(key).format());
+        err.print(KeysFile.format(List.of(new ApiKey(id, KeyDigest.of(key), null, scopes))));
         err.flush();
         return OK;
     }

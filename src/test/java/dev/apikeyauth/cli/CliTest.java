@@ -70,6 +70,22 @@ class CliTest {
     }
 
     @Test
+    void generateKey_withScopes_putsThemInTheKeysFileLine() {
+        assertEquals(0, run("generate-key", "--id", "ci", "--scopes", "read,metrics"));
+        String key = out().strip();
+        assertEquals("ci " + KeyDigest.of(key).format() + " scopes=metrics,read\n", err());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "Read", "a,,b", "a b", "read,read"})
+    void generateKey_withBadScopes_exits2WithUsage(String scopes) {
+        assertEquals(2, run("generate-key", "--scopes", scopes));
+        assertEquals("", out());
+        assertTrue(err().startsWith("api-key-auth: --scopes: "), err());
+        assertTrue(err().contains("Usage: "), err());
+    }
+
+    @Test
     void generateKey_withAnOptionTwice_exits2() {
         assertEquals(2, run("generate-key", "--id", "a", "--id=b"));
         assertEquals("", out());
@@ -168,7 +184,7 @@ class CliTest {
     void help_printsUsageOnStdout(String flag) {
         assertEquals(0, run(flag));
         assertTrue(out().startsWith("Usage: java -jar api-key-auth.jar [command]"), out());
-        assertTrue(out().contains("generate-key [--id ID]"));
+        assertTrue(out().contains("generate-key [--id ID] [--prefix P] [--scopes A,B]"));
         assertEquals("", err());
     }
 
