@@ -24,8 +24,18 @@ public final class Authenticator {
         this.clock = clock;
     }
 
-    /** The outcome for these credentials, with the matched key when there is one. */
+    /** The outcome for these credentials on a route that needs no scope. */
     public Result authenticate(Credentials credentials) {
+        return authenticate(credentials, null);
+    }
+
+    /**
+     * The outcome for these credentials on a route that needs {@code scope}, with the matched key
+     * when there is one. An expired key is expired whatever its scopes.
+     *
+     * @param scope the scope the route needs, or {@code null} for none
+     */
+    public Result authenticate(Credentials credentials, String scope) {
         switch (credentials.kind()) {
             case MISSING:
                 return Result.MISSING;
@@ -46,11 +56,14 @@ public final class Authenticator {
         if (key.isExpiredAt(clock.instant())) {
             return new Result(Outcome.EXPIRED, key);
         }
+        if (!key.scopes().includes(scope)) {
+            return new Result(Outcome.INSUFFICIENT_SCOPE, key);
+        }
         return new Result(Outcome.OK, key);
     }
 
     /**
-     * An outcome and, for {@code OK} and {@code EXPIRED}, the key it concerns.
+     * An outcome and, for {@code OK}, {@code EXPIRED} and {@code INSUFFICIENT_SCOPE}, the key it concerns.
      *
      * @param outcome what was decided
      * @param key     the matched key, or {@code null}

@@ -2,9 +2,12 @@ package dev.apikeyauth.auth;
 
 import java.util.Locale;
 
-/** The result of checking one request's credentials; {@link #label()} is its metric and log value. */
+/**
+ * The result of checking one request's credentials; {@link #label()} is its metric and log value.
+ * {@code INSUFFICIENT_SCOPE} is an active key that lacks the scope its route needs.
+ */
 public enum Outcome {
-    OK, MISSING, MALFORMED, MULTIPLE, INVALID, EXPIRED;
+    OK, MISSING, MALFORMED, MULTIPLE, INVALID, EXPIRED, INSUFFICIENT_SCOPE;
 
     private final String label = name().toLowerCase(Locale.ROOT);
 

@@ -40,9 +40,10 @@ public final class OpenApi {
      * @param method the HTTP method, upper case
      * @param path   the route's path, with {@code {param}} for its parameter
      * @param open   whether it is served without a key
+     * @param scope  the scope its key must hold, or {@code null}
      * @param doc    what the document says of it
      */
-    public record Operation(String method, String path, boolean open, Doc doc) {
+    public record Operation(String method, String path, boolean open, String scope, Doc doc) {
     }
 
     /** The document for this build and these operations, serialized. */
@@ -66,7 +67,8 @@ public final class OpenApi {
                         + "Every error body is `{\"detail\": \"...\"}`. With a valid key, an unknown path answers 404 "
                         + "and a known path with another method answers 405 with an `Allow` header. Every response "
                         + "carries `X-Request-Id` (the caller's own when it is 1-128 characters of `[A-Za-z0-9._-]`) "
-                        + "and `X-Content-Type-Options: nosniff`.");
+                        + "and `X-Content-Type-Options: nosniff`. An operation that needs a scope names it in its "
+                        + "security requirement; a valid key without it gets 403 `Insufficient scope`.");
         doc.putArray("security").addObject().putArray(BEARER);
         ArrayNode tags = doc.putArray("tags");
         tags.addObject().put("name", GREETING).put("description", "The FastAPI example's route");
@@ -90,7 +92,11 @@ public final class OpenApi {
         op.put("operationId", doc.id()).put("summary", doc.summary()).putArray("tags").add(doc.tag());
         ArrayNode security = op.putArray("security");
         if (!operation.open()) {
-            security.addObject().putArray(BEARER);
+            ArrayNode scopes = security.addObject().putArray(BEARER);
+            if (operation.scope() != null) {
+                // OpenAPI 3.1 lets a scheme other than OAuth list the roles it needs.
+                scopes.add(operation.scope());
+            }
         }
         if (doc.param() != null) {
             ArrayNode values = op.putArray("parameters").addObject()
@@ -105,7 +111,11 @@ public final class OpenApi {
         if (!operation.open()) {
             ref(responses, 400, "MultipleAuthorization");
             ref(responses, 401, "NotAuthenticated");
-            ref(responses, 403, "InvalidCredentials");
+            if (operation.scope() == null) {
+                ref(responses, 403, "InvalidCredentials");
+            } else {
+                forbidden(responses, operation.scope());
+            }
         }
         ref(responses, 500, "InternalError");
     }
@@ -136,6 +146,26 @@ public final class OpenApi {
                 }
             }
         }
+    }
+
+    /** The 403 of an operation that needs {@code scope}: an unknown key, or a valid one without the scope. */
+    private static void forbidden(ObjectNode responses, String scope) {
+        ObjectNode response = responses.putObject("403").put("description", "A token that is no active key "
+                + "(`Could not validate credentials`, no challenge), or an active key without the scope `" + scope
+                + "` (`Insufficient scope`, with the challenge)");
+        response.putObject("headers").putObject("WWW-Authenticate").put("required", false)
+                .put("description", "Only for `Insufficient scope` (RFC 6750 §3.1)")
+                .putObject("schema").put("type", "string").put("const", insufficientScope(scope));
+        ObjectNode media = response.putObject("content").putObject(JSON);
+        media.putObject("schema").put("$ref", ERROR_SCHEMA);
+        ObjectNode examples = media.putObject("examples");
+        examples.putObject("invalidCredentials").putObject("value").put("detail", "Could not validate credentials");
+        examples.putObject("insufficientScope").putObject("value").put("detail", "Insufficient scope");
+    }
+
+    /** The challenge of a valid key without {@code scope}; OpenApiTest checks it is what the guard sends. */
+    private static String insufficientScope(String scope) {
+        return "Bearer error=\"insufficient_scope\", scope=\"" + scope + "\"";
     }
 
     private static void ref(ObjectNode responses, int status, String name) {

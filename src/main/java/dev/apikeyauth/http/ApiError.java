@@ -24,6 +24,14 @@ final class ApiError extends RuntimeException {
     private final transient byte[] body;
     private final String wwwAuthenticate;
 
+    /**
+     * RFC 6750 §3.1: a valid key without the scope the route needs. Scope names are
+     * {@code [a-z0-9:._-]}, so the quoted string needs no escaping.
+     */
+    static ApiError insufficientScope(String scope) {
+        return new ApiError(403, "Insufficient scope", "Bearer error=\"insufficient_scope\", scope=\"" + scope + "\"");
+    }
+
     private ApiError(int status, String detail, String wwwAuthenticate) {
         super(detail, null, false, false);
         this.status = status;

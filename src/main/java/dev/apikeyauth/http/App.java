@@ -59,7 +59,7 @@ public final class App {
         List<Route> routes = Routes.of(services);
         AuthListener listener = services.authListener();
         Guard guard = new Guard(new Authenticator(services.keys(), services.clock()), Routes.publicPaths(routes),
-                result -> {
+                Routes.requiredScopes(routes), result -> {
                     metrics.recordAuthentication(result.outcome(), result.identity());
                     listener.onAuthentication(result);
                 });

@@ -11,7 +11,11 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.PatternLayout;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
+import dev.apikeyauth.keys.ApiKey;
 import dev.apikeyauth.keys.KeyDigest;
+import dev.apikeyauth.keys.KeySet;
+import dev.apikeyauth.keys.KeyStore;
+import dev.apikeyauth.keys.Scopes;
 import dev.apikeyauth.testsupport.RawHttp;
 import dev.apikeyauth.testsupport.RunningApp;
 import io.restassured.response.Response;
@@ -31,6 +35,7 @@ import org.slf4j.LoggerFactory;
  * header; also checks the access-log line of CONTRACT §5.
  */
 class NoKeyInLogsTest {
+    static final String READ_KEY = "no-key-in-logs-read-key-0123456789";
     private final List<String> lines = Collections.synchronizedList(new ArrayList<>());
     private final List<ILoggingEvent> access = Collections.synchronizedList(new ArrayList<>());
     private AppenderBase<ILoggingEvent> appender;
@@ -127,6 +132,20 @@ class NoKeyInLogsTest {
         var kvp = access.get(0).getKeyValuePairs();
         assertEquals(List.of("requestId", "method", "path", "status", "durationMs", "key", "auth", "client"),
                 kvp.stream().map(p -> p.key).toList());
+    }
+
+    @Test
+    void accessLog_ofAKeyWithoutTheRoutesScope_namesTheKeyAndInsufficientScope() {
+        KeySet keys = KeySet.of(List.of(new ApiKey("reader", KeyDigest.of(READ_KEY), null, Scopes.parse("read"))));
+        try (RunningApp app = RunningApp.start(RunningApp.services().keys(KeyStore.fixed(keys)))) {
+            given().port(app.port()).header("Authorization", "Bearer " + READ_KEY).header("X-Request-Id", "rid-3")
+                    .get("/metrics").then().statusCode(403);
+        }
+        assertEquals(1, access.size(), lines.toString());
+        String line = access.get(0).getFormattedMessage();
+        assertTrue(line.matches("rid-3 GET /metrics 403 \\d+\\.\\d\\dms key=reader auth=insufficient_scope "
+                + "client=127\\.0\\.0\\.1"), line);
+        assertFalse(lines.stream().anyMatch(l -> l.contains(READ_KEY)));
     }
 
     @Test
