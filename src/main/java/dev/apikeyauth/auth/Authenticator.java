@@ -42,6 +42,7 @@ public final class Authenticator {
             case MALFORMED:
                 return Result.MALFORMED;
             case MULTIPLE:
+            case MULTIPLE_CREDENTIALS:
                 return Result.MULTIPLE;
             default:
                 break;

@@ -45,8 +45,8 @@ final class Cli {
             "  --help                  show this help",
             "  --version               print the version",
             "",
-            "Environment: AUTH_API_KEY, AUTH_API_KEYS_FILE, PORT (8082), HOST (0.0.0.0),",
-            "LOG_FORMAT (text|json), SHUTDOWN_TIMEOUT (8s). See README.md.",
+            "Environment: AUTH_API_KEY, AUTH_API_KEYS_FILE, AUTH_API_KEY_HEADER, PORT (8082),",
+            "HOST (0.0.0.0), LOG_FORMAT (text|json), SHUTDOWN_TIMEOUT (8s). See README.md.",
             "");
 
     private static final int MAX_KEY_INPUT = 64 * 1024;

@@ -1,7 +1,8 @@
 package dev.apikeyauth.http;
 
 import dev.apikeyauth.auth.Authenticator;
-import dev.apikeyauth.auth.BearerParser;
+import dev.apikeyauth.auth.Credentials;
+import dev.apikeyauth.auth.RequestCredentials;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
@@ -33,18 +34,21 @@ final class Guard implements Handler {
     private final Set<String> publicPaths;
     private final Map<String, Map<String, String>> requiredScopes;
     private final Map<String, ApiError> insufficientScope = new HashMap<>();
+    private final String keyHeader;
     private final AuthListener listener;
 
     /**
      * @param publicPaths    the exact paths served without a key (derived from the route list)
      * @param requiredScopes path, then method, to the scope its route needs (derived from the route list)
+     * @param keyHeader      the header whose whole value is also a key, or {@code null} for Bearer only
      * @param listener       told of every decision (the metrics, and whoever else the app was given)
      */
     Guard(Authenticator authenticator, Set<String> publicPaths, Map<String, Map<String, String>> requiredScopes,
-          AuthListener listener) {
+          String keyHeader, AuthListener listener) {
         this.authenticator = authenticator;
         this.publicPaths = publicPaths;
         this.requiredScopes = requiredScopes;
+        this.keyHeader = keyHeader;
         this.listener = listener;
         requiredScopes.values().forEach(byMethod -> byMethod.values().forEach(scope ->
                 insufficientScope.computeIfAbsent(scope, ApiError::insufficientScope)));
@@ -69,14 +73,16 @@ final class Guard implements Handler {
         }
         Map<String, String> scopes = requiredScopes.get(ctx.path());
         String scope = scopes == null ? null : scopes.get(method.name());
-        Authenticator.Result result = authenticator.authenticate(
-                BearerParser.parse(request.getHeaders("Authorization")), scope);
+        Credentials credentials = RequestCredentials.read(request.getHeaders("Authorization"),
+                keyHeader == null ? null : request.getHeaders(keyHeader));
+        Authenticator.Result result = authenticator.authenticate(credentials, scope);
         request.setAttribute(Caller.ATTRIBUTE, result);
         listener.onAuthentication(result);
         switch (result.outcome()) {
             case OK -> {
             }
-            case MULTIPLE -> throw ApiError.MULTIPLE_AUTHORIZATION;
+            case MULTIPLE -> throw credentials.kind() == Credentials.Kind.MULTIPLE
+                    ? ApiError.MULTIPLE_AUTHORIZATION : ApiError.MULTIPLE_CREDENTIALS;
             case INVALID, EXPIRED -> throw ApiError.INVALID_CREDENTIALS;
             case INSUFFICIENT_SCOPE -> throw insufficientScope.get(scope);
             default -> throw ApiError.NOT_AUTHENTICATED;

@@ -59,7 +59,8 @@ final class Routes {
         routes.add(Route.open(GET, OpenApi.PATH, ctx -> {
             byte[] built = document.get();
             if (built == null) {
-                document.compareAndSet(null, OpenApi.create(routes.stream().map(Route::operation).toList()));
+                document.compareAndSet(null, OpenApi.create(routes.stream().map(Route::operation).toList(),
+                        services.keyHeader().orElse(null)));
                 built = document.get();
             }
             Responses.json(ctx, 200, built);
