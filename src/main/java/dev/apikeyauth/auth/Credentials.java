@@ -1,26 +1,30 @@
 package dev.apikeyauth.auth;
 
 /**
- * What the {@code Authorization} headers of a request hold, before any key is looked at.
+ * What the credential headers of a request ({@code Authorization}, and the key header when one is
+ * configured) hold, before any key is looked at.
  *
  * <p>{@link #token()} is the caller's secret: this type has no {@code toString} that shows it.
  */
 public final class Credentials {
     /** How the headers were read. */
     public enum Kind {
-        /** No {@code Authorization} header. */
+        /** No {@code Authorization} header (nor key header), or an empty key header. */
         MISSING,
         /** One header that is not {@code Bearer <token>}: another scheme, no token, a tab. */
         MALFORMED,
         /** Two or more {@code Authorization} headers. */
         MULTIPLE,
-        /** One well-formed bearer token. */
+        /** The key header twice, or the key header and an {@code Authorization} header. */
+        MULTIPLE_CREDENTIALS,
+        /** One token: a well-formed {@code Bearer} one, or the key header's value. */
         BEARER
     }
 
     static final Credentials MISSING = new Credentials(Kind.MISSING, null);
     static final Credentials MALFORMED = new Credentials(Kind.MALFORMED, null);
     static final Credentials MULTIPLE = new Credentials(Kind.MULTIPLE, null);
+    static final Credentials MULTIPLE_CREDENTIALS = new Credentials(Kind.MULTIPLE_CREDENTIALS, null);
 
     private final Kind kind;
     private final String token;

@@ -1,8 +1,12 @@
 package dev.apikeyauth.cli;
 
 import dev.apikeyauth.config.ConfigException;
+import dev.apikeyauth.keys.ApiKey;
 import dev.apikeyauth.keys.KeyDigest;
+import dev.apikeyauth.keys.KeyFormat;
 import dev.apikeyauth.keys.Keys;
+import dev.apikeyauth.keys.KeysFile;
+import dev.apikeyauth.keys.Scopes;
 import dev.apikeyauth.ops.Version;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,7 +15,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -30,17 +37,20 @@ final class Cli {
             "",
             "Commands:",
             "  serve                   run the service (the default)",
-            "  generate-key [--id ID]  print a new key on standard output and its keys-file line",
-            "                          on standard error",
+            "  generate-key [--id ID] [--prefix P] [--scopes A,B]",
+            "                          print a new key (P_ and 49 base62 characters; P is aka",
+            "                          unless given, 2-10 of a-z 0-9) on standard output and its",
+            "                          keys-file line (with scopes=A,B if given) on standard error",
             "  hash-key                read one key from standard input, print sha256:<hex>",
             "  --help                  show this help",
             "  --version               print the version",
             "",
-            "Environment: AUTH_API_KEY, AUTH_API_KEYS_FILE, PORT (8082), HOST (0.0.0.0),",
-            "LOG_FORMAT (text|json), SHUTDOWN_TIMEOUT (8s). See README.md.",
+            "Environment: AUTH_API_KEY, AUTH_API_KEYS_FILE, AUTH_API_KEY_HEADER, PORT (8082),",
+            "HOST (0.0.0.0), LOG_FORMAT (text|json), SHUTDOWN_TIMEOUT (8s). See README.md.",
             "");
 
     private static final int MAX_KEY_INPUT = 64 * 1024;
+    private static final Set<String> GENERATE_KEY_OPTIONS = Set.of("--id", "--prefix", "--scopes");
 
     private final InputStream in;
     private final PrintStream out;
@@ -90,25 +100,49 @@ final class Cli {
     }
 
     private int generateKey(String[] args) {
-        String id = null;
+        Map<String, String> options = new HashMap<>();
         for (int i = 1; i < args.length; i++) {
-            if (args[i].equals("--id") && i + 1 < args.length) {
-                id = args[++i];
-            } else if (args[i].startsWith("--id=")) {
-                id = args[i].substring("--id=".length());
+            String arg = args[i];
+            int equals = arg.indexOf('=');
+            String name = equals < 0 ? arg : arg.substring(0, equals);
+            if (!GENERATE_KEY_OPTIONS.contains(name)) {
+                return usage("unknown option " + printable(arg));
+            }
+            String value;
+            if (equals >= 0) {
+                value = arg.substring(equals + 1);
+            } else if (i + 1 < args.length) {
+                value = args[++i];
             } else {
-                return usage(args[i].equals("--id") ? "--id needs a value" : "unknown option " + printable(args[i]));
+                return usage(name + " needs a value");
+            }
+            if (options.putIfAbsent(name, value) != null) {
+                return usage(name + " is given twice");
             }
         }
+        String id = options.get("--id");
         if (id == null) {
             id = "key-" + LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         } else if (!Keys.isValidId(id)) {
             return usage("--id must be 1-64 characters of A-Z a-z 0-9 . _ -, got " + printable(id));
         }
-        String key = Keys.generate();
+        String prefix = options.getOrDefault("--prefix", KeyFormat.DEFAULT_PREFIX);
+        if (!KeyFormat.isValidPrefix(prefix)) {
+            return usage("--prefix must be 2-10 characters of a-z 0-9 (the '_' after it is added), got "
+                    + printable(prefix));
+        }
+        Scopes scopes = Scopes.ALL;
+        if (options.containsKey("--scopes")) {
+            try {
+                scopes = Scopes.parse(options.get("--scopes"));
+            } catch (IllegalArgumentException e) {
+                return usage("--scopes: " + e.getMessage().replace("scopes=", "--scopes "));
+            }
+        }
+        String key = KeyFormat.generate(prefix);
         out.println(key);
         out.flush();
-        err.println(id + " " + KeyDigest.of(key).format());
+        err.print(KeysFile.format(List.of(new ApiKey(id, KeyDigest.of(key), null, scopes))));
         err.flush();
         return OK;
     }

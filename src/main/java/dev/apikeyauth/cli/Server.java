@@ -72,6 +72,7 @@ final class Server {
         App.Services services = App.Services.builder(store)
                 .shutdownTimeout(config.shutdownTimeout())
                 .metrics(metrics)
+                .keyHeader(config.keyHeader().orElse(null))
                 .build();
         Javalin app = App.create(services);
         try {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -23,9 +24,10 @@ import java.util.regex.Pattern;
  * @param host            {@code HOST}
  * @param logFormat       {@code LOG_FORMAT}
  * @param shutdownTimeout {@code SHUTDOWN_TIMEOUT}
+ * @param keyHeader       {@code AUTH_API_KEY_HEADER}, if set: a header whose whole value is also a key
  */
 public record Config(Optional<KeyDigest> apiKey, Optional<Path> keysFile, int port, String host,
-                     LogFormat logFormat, Duration shutdownTimeout) {
+                     LogFormat logFormat, Duration shutdownTimeout, Optional<String> keyHeader) {
 
     public static final String AUTH_API_KEY = "AUTH_API_KEY";
     public static final String AUTH_API_KEYS_FILE = "AUTH_API_KEYS_FILE";
@@ -33,9 +35,10 @@ public record Config(Optional<KeyDigest> apiKey, Optional<Path> keysFile, int po
     public static final String HOST = "HOST";
     public static final String LOG_FORMAT = "LOG_FORMAT";
     public static final String SHUTDOWN_TIMEOUT = "SHUTDOWN_TIMEOUT";
+    public static final String AUTH_API_KEY_HEADER = "AUTH_API_KEY_HEADER";
     /** Every variable the service reads. */
     public static final List<String> VARIABLES =
-            List.of(AUTH_API_KEY, AUTH_API_KEYS_FILE, PORT, HOST, LOG_FORMAT, SHUTDOWN_TIMEOUT);
+            List.of(AUTH_API_KEY, AUTH_API_KEYS_FILE, PORT, HOST, LOG_FORMAT, SHUTDOWN_TIMEOUT, AUTH_API_KEY_HEADER);
 
     public static final int DEFAULT_PORT = 8082;
     public static final String DEFAULT_HOST = "0.0.0.0";
@@ -48,6 +51,16 @@ public record Config(Optional<KeyDigest> apiKey, Optional<Path> keysFile, int po
     private static final Pattern DURATION = Pattern.compile("(\\d{1,7})(ms|s|m)");
     private static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]{0,252})?");
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
+    /** A header name: an RFC 9110 token, of a sensible length. */
+    private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}");
+    /**
+     * Headers that can't carry a key: HTTP's own, and those the service reads, logs or echoes for
+     * something else ({@code X-Request-Id} comes back in every answer and goes to every log line).
+     */
+    private static final Set<String> RESERVED_HEADERS = Set.of("authorization", "proxy-authorization",
+            "cookie", "host", "content-length", "content-type", "transfer-encoding", "connection", "expect",
+            "upgrade", "te", "x-request-id", "forwarded", "x-forwarded-for", "x-forwarded-proto",
+            "x-forwarded-host", "traceparent", "tracestate");
 
     /** Whether any key source is configured; without one the service has nothing to accept. */
     public boolean hasKeySource() {
@@ -68,7 +81,24 @@ public record Config(Optional<KeyDigest> apiKey, Optional<Path> keysFile, int po
                 port(env.get(PORT)),
                 host(env.get(HOST)),
                 logFormat(env.get(LOG_FORMAT)),
-                shutdownTimeout(env.get(SHUTDOWN_TIMEOUT)));
+                shutdownTimeout(env.get(SHUTDOWN_TIMEOUT)),
+                keyHeader(env.get(AUTH_API_KEY_HEADER)));
+    }
+
+    private static Optional<String> keyHeader(String value) {
+        if (value == null) {
+            return Optional.empty();
+        }
+        if (!HEADER_NAME.matcher(value).matches()) {
+            throw new ConfigException(AUTH_API_KEY_HEADER + " must be a header name (1-64 letters, digits and "
+                    + "!#$%&'*+-.^_`|~) such as X-API-Key, got " + quote(value));
+        }
+        if (RESERVED_HEADERS.contains(value.toLowerCase(Locale.ROOT))) {
+            throw new ConfigException(AUTH_API_KEY_HEADER + " can't be " + quote(value) + ": that header "
+                    + (value.equalsIgnoreCase("Authorization") ? "already carries the Bearer key"
+                    : "means something else to HTTP or to the service") + "; use a name of your own such as X-API-Key");
+        }
+        return Optional.of(value);
     }
 
     private static Optional<KeyDigest> apiKey(String value) {

@@ -16,6 +16,8 @@ final class ApiError extends RuntimeException {
     static final ApiError INVALID_CREDENTIALS = new ApiError(403, "Could not validate credentials", null);
     static final ApiError MULTIPLE_AUTHORIZATION =
             new ApiError(400, "Multiple Authorization headers", "Bearer error=\"invalid_request\"");
+    static final ApiError MULTIPLE_CREDENTIALS =
+            new ApiError(400, "Multiple credentials", "Bearer error=\"invalid_request\"");
     static final ApiError NOT_FOUND = new ApiError(404, "Not Found", null);
     static final ApiError METHOD_NOT_ALLOWED = new ApiError(405, "Method Not Allowed", null);
     static final ApiError INTERNAL_ERROR = new ApiError(500, "Internal Server Error", null);
@@ -23,6 +25,14 @@ final class ApiError extends RuntimeException {
     private final int status;
     private final transient byte[] body;
     private final String wwwAuthenticate;
+
+    /**
+     * RFC 6750 §3.1: a valid key without the scope the route needs. Scope names are
+     * {@code [a-z0-9:._-]}, so the quoted string needs no escaping.
+     */
+    static ApiError insufficientScope(String scope) {
+        return new ApiError(403, "Insufficient scope", "Bearer error=\"insufficient_scope\", scope=\"" + scope + "\"");
+    }
 
     private ApiError(int status, String detail, String wwwAuthenticate) {
         super(detail, null, false, false);

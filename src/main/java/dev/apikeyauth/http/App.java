@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.server.AbstractConnector;
@@ -59,7 +60,7 @@ public final class App {
         List<Route> routes = Routes.of(services);
         AuthListener listener = services.authListener();
         Guard guard = new Guard(new Authenticator(services.keys(), services.clock()), Routes.publicPaths(routes),
-                result -> {
+                Routes.requiredScopes(routes), services.keyHeader().orElse(null), result -> {
                     metrics.recordAuthentication(result.outcome(), result.identity());
                     listener.onAuthentication(result);
                 });
@@ -184,10 +185,12 @@ public final class App {
      * @param metrics         the meters {@code /metrics} shows; the app closes them when it stops
      * @param idleTimeout     how long a silent connection is kept
      * @param writeTimeout    how long one response may take to reach a client that reads slowly
+     * @param keyHeader       the header whose whole value is also accepted as a key
+     *                        ({@code AUTH_API_KEY_HEADER}), if any
      */
     public record Services(KeyStore keys, Clock clock, Health health, Handler hello,
                            Duration shutdownTimeout, AuthListener authListener, Metrics metrics,
-                           Duration idleTimeout, Duration writeTimeout) {
+                           Duration idleTimeout, Duration writeTimeout, Optional<String> keyHeader) {
 
         public Services {
             Objects.requireNonNull(keys, "keys");
@@ -199,6 +202,7 @@ public final class App {
             Objects.requireNonNull(metrics, "metrics");
             Objects.requireNonNull(idleTimeout, "idleTimeout");
             Objects.requireNonNull(writeTimeout, "writeTimeout");
+            Objects.requireNonNull(keyHeader, "keyHeader");
         }
 
         /** The production collaborators around {@code keys}. */
@@ -222,6 +226,7 @@ public final class App {
             builder.metrics = metrics;
             builder.idleTimeout = idleTimeout;
             builder.writeTimeout = writeTimeout;
+            builder.keyHeader = keyHeader.orElse(null);
             return builder;
         }
 
@@ -236,6 +241,7 @@ public final class App {
             private Metrics metrics;
             private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
             private Duration writeTimeout = Responses.WRITE_TIMEOUT;
+            private String keyHeader;
 
             private Builder(KeyStore keys) {
                 this.keys = keys;
@@ -286,9 +292,16 @@ public final class App {
                 return this;
             }
 
+            /** The header whose whole value is also a key, or {@code null} for {@code Authorization} only. */
+            public Builder keyHeader(String value) {
+                keyHeader = value;
+                return this;
+            }
+
             public Services build() {
                 return new Services(keys, clock, health == null ? new Health() : health, hello, shutdownTimeout,
-                        authListener, metrics == null ? new Metrics() : metrics, idleTimeout, writeTimeout);
+                        authListener, metrics == null ? new Metrics() : metrics, idleTimeout, writeTimeout,
+                        Optional.ofNullable(keyHeader));
             }
         }
     }

@@ -14,14 +14,16 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The service's routes, each declared once (see {@link Route}): adding a route is one entry here.
- * Everything else about routes — their registration, the public paths, the metrics' route label,
- * the OpenAPI document — is derived from this list.
+ * Everything else about routes — their registration, the public paths, the scopes they need, the
+ * metrics' route label, the OpenAPI document — is derived from this list.
  */
 final class Routes {
     private Routes() {
@@ -47,7 +49,7 @@ final class Routes {
                 Answer.json(200, "Up", "Health").example("{\"status\":\"UP\"}"),
                 Answer.json(503, "Shutdown has begun", "Health").example("{\"status\":\"DOWN\"}"))));
 
-        routes.add(Route.keyed(GET, "/metrics", ctx -> Responses.send(ctx.req(), ctx.res(), 200, Metrics.CONTENT_TYPE,
+        routes.add(Route.scoped(GET, "/metrics", Metrics.SCOPE, ctx -> Responses.send(ctx.req(), ctx.res(), 200, Metrics.CONTENT_TYPE,
                 ByteBuffer.wrap(metrics.scrape().getBytes(StandardCharsets.UTF_8))), Doc.of("metrics",
                 OpenApi.OPERATIONS, "Prometheus metrics: requests, authentications, key reloads, active keys, JVM",
                 Answer.body(200, "Prometheus text exposition format 0.0.4", "string", "text/plain"))));
@@ -57,7 +59,8 @@ final class Routes {
         routes.add(Route.open(GET, OpenApi.PATH, ctx -> {
             byte[] built = document.get();
             if (built == null) {
-                document.compareAndSet(null, OpenApi.create(routes.stream().map(Route::operation).toList()));
+                document.compareAndSet(null, OpenApi.create(routes.stream().map(Route::operation).toList(),
+                        services.keyHeader().orElse(null)));
                 built = document.get();
             }
             Responses.json(ctx, 200, built);
@@ -86,6 +89,36 @@ final class Routes {
             }
         }
         return Set.copyOf(paths);
+    }
+
+    /**
+     * The scope each method of each exact path needs, as the guard must know it before routing:
+     * only entries that need one. {@code HEAD} of a {@code GET} route without a {@code HEAD} route of
+     * its own needs what the {@code GET} needs, since Javalin answers it from the {@code GET} route.
+     * A method the path has no route for needs no scope: it is answered 405, which names the path's
+     * methods, as the public OpenAPI document already does.
+     */
+    static Map<String, Map<String, String>> requiredScopes(List<Route> routes) {
+        Map<String, Map<String, String>> byPath = new HashMap<>();
+        Set<String> heads = new HashSet<>();
+        for (Route route : routes) {
+            if (route.method() == HEAD) {
+                heads.add(route.path());
+            }
+        }
+        for (Route route : routes) {
+            if (route.scope() == null) {
+                continue;
+            }
+            Map<String, String> byMethod = byPath.computeIfAbsent(route.path(), path -> new HashMap<>());
+            byMethod.put(route.method().name(), route.scope());
+            if (route.method() == GET && !heads.contains(route.path())) {
+                byMethod.put(HEAD.name(), route.scope());
+            }
+        }
+        Map<String, Map<String, String>> frozen = new HashMap<>();
+        byPath.forEach((path, byMethod) -> frozen.put(path, Map.copyOf(byMethod)));
+        return Map.copyOf(frozen);
     }
 
     /** Registers each route with Javalin. */

@@ -1,7 +1,5 @@
 package dev.apikeyauth.keys;
 
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.regex.Pattern;
 
 /** Making and vetting keys and identities. */
@@ -12,16 +10,13 @@ public final class Keys {
     public static final String DEFAULT_ID = "default";
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private Keys() {
     }
 
-    /** 32 random bytes from {@link SecureRandom}, base64url without padding (43 characters). */
+    /** A new key of {@link KeyFormat} with the default prefix: {@code aka_} and 49 base62 characters. */
     public static String generate() {
-        byte[] bytes = new byte[32];
-        RANDOM.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        return KeyFormat.generate(KeyFormat.DEFAULT_PREFIX);
     }
 
     public static boolean isValidId(String id) {
@@ -30,7 +25,9 @@ public final class Keys {
 
     /**
      * Why a plain-text key can't be used, or {@code null} if it can. The reason never quotes the key.
-     * Keys are visible ASCII without spaces: anything else can't travel reliably in a header.
+     * Keys are visible ASCII without spaces: anything else can't travel reliably in a header. A key
+     * of the generated form with a wrong checksum would be refused at every request, so it is
+     * refused here first, where the mistake can still be seen.
      */
     public static String problemWith(String key) {
         if (key.length() < MIN_LENGTH) {
@@ -41,6 +38,10 @@ public final class Keys {
             if (c < 0x21 || c > 0x7e) {
                 return "must be visible ASCII with no spaces (character " + (i + 1) + " is not)";
             }
+        }
+        if (KeyFormat.isDamaged(key)) {
+            return "has the form of a generated key but its checksum does not match (was it cut or changed "
+                    + "when copied?)";
         }
         return null;
     }

@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The keys file format: one {@code id sha256:<64 hex> [expires=<ISO-8601 instant>]} per line,
- * fields separated by spaces or tabs; blank lines and lines whose first non-blank character is
+ * The keys file format: one {@code id sha256:<64 hex> [expires=<ISO-8601 instant>] [scopes=<a,b>]}
+ * per line (the optional fields in either order), fields separated by spaces or tabs; blank lines and lines whose first non-blank character is
  * {@code #} are ignored. A UTF-8 byte-order mark and CRLF line ends are accepted.
  *
  * <p>Parsing is strict: any bad line rejects the whole file, so a typo can never silently drop a
@@ -21,6 +21,8 @@ public final class KeysFile {
     /** Larger files are refused unread: a keys file is a few KiB, a 50 MB one is a mistake. */
     public static final long MAX_BYTES = 1024 * 1024;
     private static final String EXPIRES = "expires=";
+    private static final String SCOPES = "scopes=";
+    private static final String FORM = "'id sha256:<64 hex digits> [expires=<instant>] [scopes=<a,b>]'";
 
     private KeysFile() {
     }
@@ -71,11 +73,10 @@ public final class KeysFile {
     private static ApiKey parseLine(String file, int number, String content) throws KeysFileException {
         String[] fields = content.split("[ \t]+");
         if (fields.length < 2) {
-            throw KeysFileException.atLine(file, number, "expected 'id sha256:<64 hex digits> [expires=<instant>]'");
+            throw KeysFileException.atLine(file, number, "expected " + FORM);
         }
-        if (fields.length > 3) {
-            throw KeysFileException.atLine(file, number, "too many fields; expected 'id sha256:<64 hex digits> "
-                    + "[expires=<instant>]'");
+        if (fields.length > 4) {
+            throw KeysFileException.atLine(file, number, "too many fields; expected " + FORM);
         }
         String id = fields[0];
         if (!Keys.isValidId(id)) {
@@ -88,18 +89,30 @@ public final class KeysFile {
             throw KeysFileException.atLine(file, number, e.getMessage());
         }
         Instant expiresAt = null;
-        if (fields.length == 3) {
-            if (!fields[2].startsWith(EXPIRES)) {
-                throw KeysFileException.atLine(file, number, "third field must be expires=<ISO-8601 instant>");
-            }
-            try {
-                expiresAt = OffsetDateTime.parse(fields[2].substring(EXPIRES.length())).toInstant();
-            } catch (DateTimeParseException e) {
-                throw KeysFileException.atLine(file, number,
-                        "expires must be an ISO-8601 instant such as 2027-03-01T00:00:00Z");
+        Scopes scopes = null;
+        for (int i = 2; i < fields.length; i++) {
+            String field = fields[i];
+            if (field.startsWith(EXPIRES) && expiresAt == null) {
+                try {
+                    expiresAt = OffsetDateTime.parse(field.substring(EXPIRES.length())).toInstant();
+                } catch (DateTimeParseException e) {
+                    throw KeysFileException.atLine(file, number,
+                            "expires must be an ISO-8601 instant such as 2027-03-01T00:00:00Z");
+                }
+            } else if (field.startsWith(SCOPES) && scopes == null) {
+                try {
+                    scopes = Scopes.parse(field.substring(SCOPES.length()));
+                } catch (IllegalArgumentException e) {
+                    throw KeysFileException.atLine(file, number, e.getMessage());
+                }
+            } else if (field.startsWith(EXPIRES) || field.startsWith(SCOPES)) {
+                throw KeysFileException.atLine(file, number, field.substring(0, field.indexOf('=')) + " is given twice");
+            } else {
+                throw KeysFileException.atLine(file, number, "after the digest, expected expires=<ISO-8601 instant> "
+                        + "or scopes=<a,b>");
             }
         }
-        return new ApiKey(id, digest, expiresAt);
+        return new ApiKey(id, digest, expiresAt, scopes == null ? Scopes.ALL : scopes);
     }
 
     /** Writes keys in the file format, one line each; {@link #parse} reads it back unchanged. */
@@ -109,6 +122,9 @@ public final class KeysFile {
             out.append(key.id()).append(' ').append(key.digest().format());
             if (key.expiresAt() != null) {
                 out.append(' ').append(EXPIRES).append(key.expiresAt());
+            }
+            if (!key.scopes().isAll()) {
+                out.append(' ').append(SCOPES).append(key.scopes().format());
             }
             out.append('\n');
         }

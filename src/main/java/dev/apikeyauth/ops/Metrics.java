@@ -42,6 +42,8 @@ public final class Metrics implements ReloadListener, AutoCloseable {
     /** The methods that are their own label value. */
     public static final Set<String> METHODS =
             Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT");
+    /** The scope a key needs to read {@code /metrics}: it names every caller's identity. */
+    public static final String SCOPE = "metrics";
     /** The identity label when no key matched. */
     public static final String NO_IDENTITY = "-";
 
@@ -77,7 +79,7 @@ public final class Metrics implements ReloadListener, AutoCloseable {
         for (Outcome outcome : Outcome.values()) {
             authentications.put(outcome, new ConcurrentHashMap<>());
             // Outcomes without a key exist from the start, so a rate over them is defined at once.
-            if (outcome != Outcome.OK && outcome != Outcome.EXPIRED) {
+            if (outcome != Outcome.OK && outcome != Outcome.EXPIRED && outcome != Outcome.INSUFFICIENT_SCOPE) {
                 authenticationCounter(outcome, NO_IDENTITY);
             }
         }

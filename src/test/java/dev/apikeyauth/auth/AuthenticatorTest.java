@@ -7,6 +7,7 @@ import dev.apikeyauth.keys.ApiKey;
 import dev.apikeyauth.keys.KeyDigest;
 import dev.apikeyauth.keys.KeySet;
 import dev.apikeyauth.keys.KeyStore;
+import dev.apikeyauth.keys.Keys;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -51,6 +52,28 @@ class AuthenticatorTest {
         assertEquals(Outcome.OK, at(EXPIRY.minusNanos(1), key).authenticate(bearer(KEY)).outcome());
         assertEquals(Outcome.EXPIRED, at(EXPIRY, key).authenticate(bearer(KEY)).outcome());
         assertEquals(Outcome.EXPIRED, at(EXPIRY.plusSeconds(1), key).authenticate(bearer(KEY)).outcome());
+    }
+
+    @Test
+    void aGeneratedFormTokenWithAWrongChecksum_isInvalid_withoutLookingUpKeys() {
+        Authenticator failing = new Authenticator(() -> {
+            throw new AssertionError("must not be consulted");
+        }, Clock.systemUTC());
+        String key = Keys.generate();
+        String damaged = key.substring(0, 52) + (key.charAt(52) == 'a' ? 'b' : 'a');
+        Authenticator.Result result = failing.authenticate(bearer(damaged));
+        assertEquals(Outcome.INVALID, result.outcome());
+        assertNull(result.key());
+    }
+
+    @Test
+    void keysOfOtherForms_stillWork_besideGeneratedOnes() {
+        String generated = Keys.generate();
+        Authenticator authenticator = at(Instant.EPOCH, new ApiKey("old", KeyDigest.of(KEY), null),
+                new ApiKey("new", KeyDigest.of(generated), null));
+        assertEquals("old", authenticator.authenticate(bearer(KEY)).identity());
+        assertEquals("new", authenticator.authenticate(bearer(generated)).identity());
+        assertEquals(Outcome.OK, authenticator.authenticate(bearer(generated)).outcome());
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.apikeyauth.keys.KeyDigest;
+import dev.apikeyauth.keys.KeyFormat;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -42,8 +43,53 @@ class CliTest {
     void generateKey_printsKeyOnStdout_andKeysFileLineOnStderr() {
         assertEquals(0, run("generate-key", "--id", "ci-runner"));
         String key = out().strip();
-        assertTrue(out().matches("[A-Za-z0-9_-]{43}\n"), out());
+        assertTrue(out().matches("aka_[0-9A-Za-z]{49}\n"), out());
+        assertFalse(KeyFormat.isDamaged(key));
         assertEquals("ci-runner " + KeyDigest.of(key).format() + "\n", err());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--prefix=acme", "--prefix acme"})
+    void generateKey_withAPrefix_startsTheKeyWithIt_andAnUnderscore(String option) {
+        String[] args = ("generate-key --id ci " + option).split(" ");
+        assertEquals(0, run(args));
+        String key = out().strip();
+        assertTrue(out().matches("acme_[0-9A-Za-z]{49}\n"), out());
+        assertFalse(KeyFormat.isDamaged(key));
+        assertEquals("ci " + KeyDigest.of(key).format() + "\n", err());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"acme_", "a", "ACME", "ac-me", "abcdefghijk", ""})
+    void generateKey_withABadPrefix_exits2WithUsage(String prefix) {
+        assertEquals(2, run("generate-key", "--prefix", prefix));
+        assertEquals("", out());
+        assertTrue(err().startsWith("api-key-auth: --prefix must be 2-10 characters of a-z 0-9 (the '_' after it "
+                + "is added), got '" + prefix + "'\n"), err());
+        assertTrue(err().contains("Usage: "), err());
+    }
+
+    @Test
+    void generateKey_withScopes_putsThemInTheKeysFileLine() {
+        assertEquals(0, run("generate-key", "--id", "ci", "--scopes", "read,metrics"));
+        String key = out().strip();
+        assertEquals("ci " + KeyDigest.of(key).format() + " scopes=metrics,read\n", err());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "Read", "a,,b", "a b", "read,read"})
+    void generateKey_withBadScopes_exits2WithUsage(String scopes) {
+        assertEquals(2, run("generate-key", "--scopes", scopes));
+        assertEquals("", out());
+        assertTrue(err().startsWith("api-key-auth: --scopes: "), err());
+        assertTrue(err().contains("Usage: "), err());
+    }
+
+    @Test
+    void generateKey_withAnOptionTwice_exits2() {
+        assertEquals(2, run("generate-key", "--id", "a", "--id=b"));
+        assertEquals("", out());
+        assertTrue(err().startsWith("api-key-auth: --id is given twice\n"), err());
     }
 
     @Test
@@ -118,6 +164,16 @@ class CliTest {
     }
 
     @Test
+    void hashKey_ofAGeneratedFormKeyWithAWrongChecksum_exits2() {
+        String damaged = "aka_EXAMPLEkeyDoNotUseEXAMPLEkeyDoNotUseEXAMPLE1b0luw";
+        assertEquals(2, run(damaged + "\n", Map.of(), "hash-key"));
+        assertEquals("", out());
+        assertEquals("api-key-auth: hash-key: the key has the form of a generated key but its checksum does not "
+                + "match (was it cut or changed when copied?); generate one with: java -jar api-key-auth.jar "
+                + "generate-key\n", err());
+    }
+
+    @Test
     void hashKey_neverEchoesTheKey() {
         run("not-quite-a-good key\n", Map.of(), "hash-key");
         assertFalse(err().contains("not-quite"), err());
@@ -128,7 +184,7 @@ class CliTest {
     void help_printsUsageOnStdout(String flag) {
         assertEquals(0, run(flag));
         assertTrue(out().startsWith("Usage: java -jar api-key-auth.jar [command]"), out());
-        assertTrue(out().contains("generate-key [--id ID]"));
+        assertTrue(out().contains("generate-key [--id ID] [--prefix P] [--scopes A,B]"));
         assertEquals("", err());
     }
 

@@ -36,7 +36,7 @@ class ServerTest {
         try {
             String shown = err.toString(StandardCharsets.UTF_8);
             assertTrue(shown.contains("lives only as long as this process"), shown);
-            Matcher curl = Pattern.compile("curl -H 'Authorization: Bearer ([A-Za-z0-9_-]{43})' "
+            Matcher curl = Pattern.compile("curl -H 'Authorization: Bearer (aka_[0-9A-Za-z]{49})' "
                     + "http://127\\.0\\.0\\.1:" + port + "/").matcher(shown);
             assertTrue(curl.find(), shown);
             given().port(port).header("Authorization", "Bearer " + curl.group(1)).get("/").then()

@@ -26,22 +26,24 @@ class ConfigTest {
     void emptyEnvironment_givesTheDefaults_andNoKeySource() {
         Config config = Config.fromEnv(Map.of());
         assertEquals(new Config(Optional.empty(), Optional.empty(), 8082, "0.0.0.0", LogFormat.TEXT,
-                Duration.ofSeconds(8)), config);
+                Duration.ofSeconds(8), Optional.empty()), config);
         assertFalse(config.hasKeySource());
     }
 
     @Test
     void everyVariable_isRead() {
         Config config = Config.fromEnv(Map.of("AUTH_API_KEY", KEY, "AUTH_API_KEYS_FILE", "/etc/keys/keys.txt",
-                "PORT", "9090", "HOST", "127.0.0.1", "LOG_FORMAT", "json", "SHUTDOWN_TIMEOUT", "500ms"));
+                "PORT", "9090", "HOST", "127.0.0.1", "LOG_FORMAT", "json", "SHUTDOWN_TIMEOUT", "500ms",
+                "AUTH_API_KEY_HEADER", "X-API-Key"));
         assertEquals(Optional.of(KeyDigest.of(KEY)), config.apiKey());
         assertEquals(Optional.of(Path.of("/etc/keys/keys.txt")), config.keysFile());
         assertEquals(9090, config.port());
         assertEquals("127.0.0.1", config.host());
         assertEquals(LogFormat.JSON, config.logFormat());
         assertEquals(Duration.ofMillis(500), config.shutdownTimeout());
+        assertEquals(Optional.of("X-API-Key"), config.keyHeader());
         assertTrue(config.hasKeySource());
-        assertEquals(Config.VARIABLES.size(), 6);
+        assertEquals(Config.VARIABLES.size(), 7);
     }
 
     @Test
@@ -59,7 +61,8 @@ class ConfigTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"short", "fifteen-chars-x", "", "\n", "has a space inside it", "tab\there-and-more-chars",
-        "non-ascii-key-\u00e9\u00e9\u00e9\u00e9", " leading-space-key-1234"})
+        "non-ascii-key-\u00e9\u00e9\u00e9\u00e9", " leading-space-key-1234",
+        "aka_EXAMPLEkeyDoNotUseEXAMPLEkeyDoNotUseEXAMPLE1b0luw"})
     void apiKey_thatCannotBeUsed_stopsStartup_withoutEchoingIt(String key) {
         ConfigException e = rejected(Map.of("AUTH_API_KEY", key));
         assertTrue(e.getMessage().startsWith("AUTH_API_KEY "), e.getMessage());
@@ -119,6 +122,35 @@ class ConfigTest {
     @CsvSource({"0s,0", "250ms,250", "8s,8000", "1m,60000", "60m,3600000"})
     void shutdownTimeout_units(String value, long millis) {
         assertEquals(Duration.ofMillis(millis), Config.fromEnv(Map.of("SHUTDOWN_TIMEOUT", value)).shutdownTimeout());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "X API Key", "X-API-Key:", "X-Ключ",
+        "X-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"})
+    void keyHeader_thatIsNoHeaderName_stopsStartup_withOneLine(String name) {
+        assertEquals("AUTH_API_KEY_HEADER must be a header name (1-64 letters, digits and !#$%&'*+-.^_`|~) such "
+                + "as X-API-Key, got " + Config.quote(name), rejected(Map.of("AUTH_API_KEY_HEADER", name)).getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Authorization", "authorization", "AUTHORIZATION"})
+    void keyHeader_Authorization_stopsStartup(String name) {
+        assertEquals("AUTH_API_KEY_HEADER can't be \"" + name + "\": that header already carries the Bearer key; "
+                + "use a name of your own such as X-API-Key", rejected(Map.of("AUTH_API_KEY_HEADER", name)).getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"X-Request-Id", "Cookie", "Host", "X-Forwarded-For", "Proxy-Authorization"})
+    void keyHeader_thatMeansSomethingElse_stopsStartup(String name) {
+        assertEquals("AUTH_API_KEY_HEADER can't be \"" + name + "\": that header means something else to HTTP or to "
+                + "the service; use a name of your own such as X-API-Key",
+                rejected(Map.of("AUTH_API_KEY_HEADER", name)).getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"X-API-Key", "x-api-key", "Api-Key", "X_Token", "k"})
+    void keyHeader_acceptsHeaderNames_asGiven(String name) {
+        assertEquals(Optional.of(name), Config.fromEnv(Map.of("AUTH_API_KEY_HEADER", name)).keyHeader());
     }
 
     @ParameterizedTest

@@ -9,6 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.apikeyauth.keys.ApiKey;
+import dev.apikeyauth.keys.KeyDigest;
+import dev.apikeyauth.keys.KeySet;
+import dev.apikeyauth.keys.KeyStore;
+import dev.apikeyauth.keys.Scopes;
 import dev.apikeyauth.testsupport.RunningApp;
 import io.restassured.response.Response;
 import io.swagger.v3.oas.models.OpenAPI;
@@ -23,6 +28,7 @@ import org.junit.jupiter.api.Test;
 
 /** {@code /openapi.json}: a valid OpenAPI 3.1 document whose examples are what the service answers. */
 class OpenApiTest {
+    static final String READ_KEY = "openapi-test-read-key-0123456789";
     static RunningApp app;
     static String json;
     static JsonNode document;
@@ -79,6 +85,28 @@ class OpenApiTest {
                 given().port(app.port()).header("Authorization", "Bearer " + KEY).get("/docs/nope.js"), 404, null);
         assertRefusal("MethodNotAllowed",
                 given().port(app.port()).header("Authorization", "Bearer " + KEY).post("/"), 405, "Allow");
+    }
+
+    @Test
+    void metricsSecurity_namesItsScope_andIts403_isWhatTheServiceAnswers() {
+        assertEquals("[{\"bearerAuth\":[\"metrics\"]}]", document.at("/paths/~1metrics/get/security").toString());
+        assertEquals("[{\"bearerAuth\":[]}]", document.at("/paths/~1/get/security").toString());
+        JsonNode forbidden = document.at("/paths/~1metrics/get/responses/403");
+        JsonNode examples = forbidden.at("/content/application~1json/examples");
+        try (RunningApp scoped = RunningApp.start(RunningApp.services().keys(KeyStore.fixed(KeySet.of(List.of(
+                new ApiKey("reader", KeyDigest.of(READ_KEY), null, Scopes.parse("read")))))))) {
+            Response insufficient = given().port(scoped.port()).header("Authorization", "Bearer " + READ_KEY)
+                    .get("/metrics");
+            assertEquals(403, insufficient.statusCode());
+            assertEquals(examples.at("/insufficientScope/value").toString(), insufficient.asString());
+            assertEquals(forbidden.at("/headers/WWW-Authenticate/schema/const").asText(),
+                    insufficient.header("WWW-Authenticate"));
+            Response invalid = given().port(scoped.port()).header("Authorization", "Bearer " + WRONG_KEY)
+                    .get("/metrics");
+            assertEquals(403, invalid.statusCode());
+            assertEquals(examples.at("/invalidCredentials/value").toString(), invalid.asString());
+            assertEquals(null, invalid.header("WWW-Authenticate"));
+        }
     }
 
     /** The answer has the status, the body of the component's example and its documented header. */

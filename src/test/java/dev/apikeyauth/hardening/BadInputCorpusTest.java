@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * What the internet sends, byte for byte, over raw sockets: each case with its expected answer
- * from CONTRACT §1. Whatever the case, no hang (10 s read timeout), no 200 for a protected path
+ * from CONTRACT §1, against the app with {@code AUTH_API_KEY_HEADER=X-API-Key}. Whatever the case, no hang (10 s read timeout), no 200 for a protected path
  * without a valid key, no 5xx but the 505 for an unsupported HTTP version, and every answer
  * carries {@code X-Content-Type-Options} and a safe {@code X-Request-Id}.
  */
@@ -37,7 +37,8 @@ class BadInputCorpusTest {
 
     @BeforeAll
     static void start() {
-        app = RunningApp.withTestKey();
+        // With the optional key header on, so the corpus reaches its rows too (AUTH_API_KEY_HEADER).
+        app = RunningApp.start(RunningApp.services().keyHeader("X-API-Key"));
     }
 
     @AfterAll
@@ -120,7 +121,39 @@ class BadInputCorpusTest {
             c("key in Proxy-Authorization only", get("Proxy-Authorization: Bearer " + KEY + "\r\n"), 401),
             c("key in a cookie", get("Cookie: token=" + KEY + "\r\n"), 401),
             c("key in the query string", "GET /?api_key=" + KEY + " HTTP/1.1\r\nHost: test\r\n\r\n", 401),
-            c("key in X-Api-Key", get("X-Api-Key: " + KEY + "\r\n"), 401),
+            c("key in another header (X-Auth-Token)", get("X-Auth-Token: " + KEY + "\r\n"), 401),
+            // --- the key header (AUTH_API_KEY_HEADER=X-API-Key)
+            c("key in X-API-Key", get("X-API-Key: " + KEY + "\r\n"), 200),
+            c("key in x-api-key, lower case", get("x-api-key: " + KEY + "\r\n"), 200),
+            c("key in X-API-Key with spaces around", get("X-API-Key:    " + KEY + "    \r\n"), 200),
+            c("key in X-API-Key with tabs around (OWS)", get("X-API-Key:\t" + KEY + "\t\r\n"), 200),
+            c("HEAD with key in X-API-Key", "HEAD / HTTP/1.1\r\nHost: test\r\nX-API-Key: " + KEY + "\r\n\r\n", 200),
+            c("empty X-API-Key", get("X-API-Key:\r\n"), 401),
+            c("X-API-Key of spaces", get("X-API-Key:      \r\n"), 401),
+            c("wrong key in X-API-Key", get("X-API-Key: " + RunningApp.WRONG_KEY + "\r\n"), 403),
+            c("Bearer scheme inside X-API-Key", get("X-API-Key: Bearer " + KEY + "\r\n"), 403),
+            c("inner space in X-API-Key", get("X-API-Key: " + KEY + " extra\r\n"), 403),
+            c("X-API-Key twice", get("X-API-Key: " + KEY + "\r\nX-API-Key: " + KEY + "\r\n"), 400),
+            c("X-API-Key twice, one empty", get("X-API-Key:\r\nX-API-Key: " + KEY + "\r\n"), 400),
+            c("X-API-Key twice, different case", get("X-API-Key: " + KEY + "\r\nx-api-key: " + KEY + "\r\n"), 400),
+            c("X-API-Key and Authorization", get("X-API-Key: " + KEY + "\r\n" + AUTH), 400),
+            c("empty X-API-Key and Authorization", get("X-API-Key:\r\n" + AUTH), 400),
+            c("X-API-Key and a Basic Authorization", get("X-API-Key: " + KEY + "\r\nAuthorization: Basic x\r\n"),
+                    400),
+            c("X-API-Key and two Authorization headers", get("X-API-Key: " + KEY + "\r\n" + AUTH + AUTH), 400),
+            c("a hundred X-API-Key headers", get(("X-API-Key: " + KEY + "\r\n").repeat(100)), 400),
+            c("NUL in X-API-Key", get("X-API-Key: " + KEY + "\u0000\r\n"), 400),
+            c("bare CR inside X-API-Key", get("X-API-Key: \r" + KEY + "\r\n"), 400),
+            c("obs-fold in X-API-Key", get("X-API-Key:\r\n " + KEY + "\r\n"), 400),
+            c("space before the colon of X-API-Key", get("X-API-Key : " + KEY + "\r\n"), 400),
+            c("Latin-1 byte in X-API-Key", get("X-API-Key: caf\u00e9-key-0123456789\r\n"), 400, 403),
+            c("X-API-Key of 8 KiB", get("X-API-Key: " + big8k + "\r\n"), 431),
+            c("key in X-API-Key on an unknown path", "GET /admin HTTP/1.1\r\nHost: t\r\nX-API-Key: " + KEY
+                    + "\r\n\r\n", 404),
+            c("X-API-Key without key on an unknown path", "GET /admin HTTP/1.1\r\nHost: t\r\nX-API-Key: nope\r\n\r\n",
+                    403),
+            c("X-API-Key on a public path is ignored", "GET /health HTTP/1.1\r\nHost: t\r\nX-API-Key: x\r\n"
+                    + "X-API-Key: y\r\n\r\n", 200),
             // --- control characters, CR/LF, NUL, non-ASCII, invalid UTF-8
             c("NUL in Authorization", get("Authorization: Bearer " + KEY + "\u0000\r\n"), 400),
             c("vertical tab after scheme", get("Authorization: Bearer\u000b" + KEY + "\r\n"), 400),
@@ -226,6 +259,9 @@ class BadInputCorpusTest {
         cases.add(pipelined("pipelined: three with keys",
                 get(AUTH) + get(AUTH) + "GET /nope HTTP/1.1\r\nHost: t\r\n" + AUTH + "\r\n",
                 List.of(Set.of(200), Set.of(200), Set.of(404))));
+        cases.add(pipelined("pipelined: Bearer, X-API-Key, both",
+                get(AUTH) + get("X-API-Key: " + KEY + "\r\n") + get(AUTH + "X-API-Key: " + KEY + "\r\n"),
+                List.of(Set.of(200), Set.of(200), Set.of(400))));
         cases.add(pipelined("pipelined: wrong key between valid ones",
                 get(AUTH) + get("Authorization: Bearer nope\r\n") + get(AUTH),
                 List.of(Set.of(200), Set.of(403), Set.of(200))));

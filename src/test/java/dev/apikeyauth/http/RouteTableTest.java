@@ -103,6 +103,11 @@ class RouteTableTest {
     @Test
     void documentedSecurity_isWhatTheGuardDoes_andThePublicPathsAreThoseOfTheOpenOperations() {
         assertEquals("[{\"bearerAuth\":[]}]", document.get("security").toString());
+        Map<String, String> scopes = new TreeMap<>();
+        App.routes(RunningApp.services().build()).stream().filter(route -> route.scope() != null)
+                .forEach(route -> scopes.put(route.method().name().toLowerCase(Locale.ROOT) + " " + route.path(),
+                        route.scope()));
+        assertEquals(Map.of("get /metrics", "metrics"), scopes);
         Set<String> documentedPublic = new HashSet<>();
         int checked = 0;
         for (Map.Entry<String, JsonNode> path : document.get("paths").properties()) {
@@ -117,7 +122,9 @@ class RouteTableTest {
                         assertTrue(App.publicPaths().contains(concrete), what);
                         documentedPublic.add(concrete);
                     } else {
-                        assertEquals("[{\"bearerAuth\":[]}]", security.toString(), what);
+                        String scope = scopes.get(operation.getKey() + " " + path.getKey());
+                        assertEquals("[{\"bearerAuth\":[" + (scope == null ? "" : "\"" + scope + "\"") + "]}]",
+                                security.toString(), what);
                         assertEquals(401, status, what);
                         assertTrue(operation.getValue().get("responses").has("401"), what);
                         assertTrue(operation.getValue().get("responses").has("403"), what);

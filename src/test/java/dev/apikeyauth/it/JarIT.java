@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.apikeyauth.keys.KeyDigest;
 import dev.apikeyauth.testsupport.JarProcess;
 import dev.apikeyauth.testsupport.Markdown;
+import dev.apikeyauth.testsupport.Tools;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
@@ -110,7 +111,7 @@ class JarIT {
         try (JarProcess jar = JarProcess.run(Map.of(), "", "generate-key", "--id", "ci")) {
             assertEquals(0, jar.exitValue());
             String key = jar.out().strip();
-            assertTrue(jar.out().matches("[A-Za-z0-9_-]{43}\n"), jar.out());
+            assertTrue(jar.out().matches("aka_[0-9A-Za-z]{49}\n"), jar.out());
             assertEquals("ci " + KeyDigest.of(key).format() + "\n", jar.err());
         }
     }
@@ -224,6 +225,50 @@ class JarIT {
         assertTrue(lines.get(0).matches("ci\\s+" + Pattern.quote(digest) + "\\s*"), lines.get(0));
     }
 
+    /**
+     * docs/keys.md's "One key, end to end", run as written against the packaged jar (on a free port
+     * instead of 8082), its transcript compared with the one pasted there, line by line but for what
+     * differs from run to run: the digest, dates, request ids and durations.
+     */
+    @Test
+    void walkthrough_asDocumented_printsWhatTheDocShows(@TempDir Path dir) throws Exception {
+        Tools.require("curl", "curl");
+        String keysDoc = Files.readString(Path.of("docs", "keys.md"));
+        List<String> blocks = Markdown.codeBlocks(Markdown.section(keysDoc, "One key, end to end"), "console");
+        assertEquals(1, blocks.size(), blocks::toString);
+        List<String> shown = blocks.get(0).lines().toList();
+        List<String> commands = shown.stream().filter(l -> l.startsWith("$ ")).map(l -> l.substring(2)).toList();
+        assertTrue(commands.get(0).startsWith("java -jar target/api-key-auth.jar generate-key --id ci --scopes read"),
+                commands.get(0));
+
+        int port = JarProcess.freePort();
+        StringBuilder script = new StringBuilder("trap 'kill $(jobs -p) 2>/dev/null || true' EXIT\n");
+        for (String command : commands) {
+            script.append("echo ").append(shellQuote("$ " + command)).append('\n')
+                    .append(command.replace("localhost:8082", "localhost:" + port)).append('\n')
+                    .append("echo\n");
+        }
+        String transcript = bash(dir, List.of(script.toString()), Map.of("PORT", Integer.toString(port)));
+        assertEquals(normalized(shown), normalized(transcript.replace("\r", "").lines().toList()));
+        String key = Files.readString(dir.resolve("ci.key")).strip();
+        assertFalse(transcript.contains(key), "the key is never printed");
+        assertFalse(Files.readString(dir.resolve("service.log")).contains(key), "nor logged");
+    }
+
+    /** The lines without blank ones, with what differs from run to run replaced by a placeholder. */
+    static List<String> normalized(List<String> lines) {
+        return lines.stream().filter(l -> !l.isBlank())
+                .map(l -> l.replaceAll("sha256:[0-9a-f]{64}", "sha256:<digest>")
+                        .replaceAll("^Date: .*", "Date: <date>")
+                        .replaceAll("^X-Request-Id: [0-9a-f]{32}$", "X-Request-Id: <id>")
+                        .replaceAll(" \\d+\\.\\d\\dms ", " <ms> "))
+                .toList();
+    }
+
+    static String shellQuote(String text) {
+        return "'" + text.replace("'", "'\\''") + "'";
+    }
+
     /** The command lines (comments and blank lines left out) of the bash block under {@code heading} in docs/keys.md. */
     static List<String> documentedCommands(String heading) throws IOException {
         String keysDoc = Files.readString(Path.of("docs", "keys.md"));
@@ -248,17 +293,25 @@ class JarIT {
      * Returns the standard output.
      */
     static String bash(Path dir, List<String> lines) throws Exception {
+        return bash(dir, lines, Map.of());
+    }
+
+    /** {@link #bash(Path, List)} with {@code env} added to the script's environment. */
+    static String bash(Path dir, List<String> lines, Map<String, String> env) throws Exception {
         Path jar = dir.resolve(JarProcess.JAR);
         if (!Files.exists(jar)) {
             Files.createDirectories(jar.getParent());
             Files.copy(JarProcess.JAR, jar);
         }
         String javaBin = Path.of(ProcessHandle.current().info().command().orElseThrow()).getParent().toString();
-        ProcessBuilder builder = new ProcessBuilder("bash", "-euo", "pipefail", "-c", String.join("\n", lines))
+        // Under timeout: a script that hangs (a service that never answers) must fail, not stall the build.
+        ProcessBuilder builder = new ProcessBuilder("timeout", "120", "bash", "-euo", "pipefail", "-c",
+                String.join("\n", lines))
                 .directory(dir.toFile());
         builder.environment().clear();
         builder.environment().put("PATH", javaBin + File.pathSeparator
                 + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+        builder.environment().putAll(env);
         Path err = Files.createTempFile("bash-err", ".txt");
         try {
             Process process = builder.redirectError(err.toFile()).start();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
 import java.util.List;
@@ -59,12 +60,22 @@ class KeysFileTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "'ci'|line 1: expected 'id sha256:<64 hex digits> [expires=<instant>]'",
-        "'ci A expires=2027-01-01T00:00:00Z extra'|line 1: too many fields",
+        "'ci'|line 1: expected 'id sha256:<64 hex digits> [expires=<instant>] [scopes=<a,b>]'",
+        "'ci A expires=2027-01-01T00:00:00Z scopes=a extra'|line 1: too many fields",
+        "'ci A expires=2027-01-01T00:00:00Z extra'|line 1: after the digest, expected expires=<ISO-8601 instant> or scopes=<a,b>",
         "'bad/id A'|line 1: id must be 1-64 characters of A-Z a-z 0-9 . _ -",
         "'ci md5:0123'|line 1: digest must start with 'sha256:'",
         "'ci sha256:abc'|line 1: digest must be sha256: followed by 64 hex digits",
-        "'ci A ttl=5'|line 1: third field must be expires=<ISO-8601 instant>",
+        "'ci A ttl=5'|line 1: after the digest, expected expires=<ISO-8601 instant> or scopes=<a,b>",
+        "'ci A scopes=a scopes=b'|line 1: scopes is given twice",
+        "'ci A expires=2027-01-01T00:00:00Z expires=2028-01-01T00:00:00Z'|line 1: expires is given twice",
+        "'ci A scopes='|line 1: scopes must be names of 1-32 characters of a-z 0-9 : . _ - separated by commas",
+        "'ci A scopes=Metrics'|line 1: scopes must be names of 1-32 characters of a-z 0-9 : . _ - separated by commas",
+        "'ci A scopes=a,,b'|line 1: scopes must be names of 1-32 characters of a-z 0-9 : . _ - separated by commas",
+        "'ci A scopes=a,'|line 1: scopes must be names of 1-32 characters of a-z 0-9 : . _ - separated by commas",
+        "'ci A scopes=a;b'|line 1: scopes must be names of 1-32 characters of a-z 0-9 : . _ - separated by commas",
+        "'ci A scopes=abcdefghijabcdefghijabcdefghijabc'|line 1: scopes must be names of 1-32 characters",
+        "'ci A scopes=read,read'|line 1: scope 'read' is listed twice",
         "'ci A expires=2027-03-01'|line 1: expires must be an ISO-8601 instant such as 2027-03-01T00:00:00Z",
         "'ci A expires=tomorrow'|line 1: expires must be an ISO-8601 instant such as 2027-03-01T00:00:00Z",
         "'ci A expires=2027-13-01T00:00:00Z'|line 1: expires must be an ISO-8601 instant such as 2027-03-01T00:00:00Z",
@@ -86,7 +97,8 @@ class KeysFileTest {
     @Test
     void aBadLineAnywhere_rejectsTheWholeFile() {
         String message = rejected("ci " + A + "\nother " + B + "\nbroken\n");
-        assertEquals("keys file keys.txt line 3: expected 'id sha256:<64 hex digits> [expires=<instant>]'", message);
+        assertEquals("keys file keys.txt line 3: expected 'id sha256:<64 hex digits> [expires=<instant>] "
+                + "[scopes=<a,b>]'", message);
     }
 
     @Test
@@ -112,13 +124,38 @@ class KeysFileTest {
 
     @Test
     void inlineCommentAfterFields_isNotAllowed() {
-        assertEquals("keys file keys.txt line 1: third field must be expires=<ISO-8601 instant>",
-                rejected("ci " + A + " #comment\n"));
+        assertEquals("keys file keys.txt line 1: after the digest, expected expires=<ISO-8601 instant> or "
+                + "scopes=<a,b>", rejected("ci " + A + " #comment\n"));
+    }
+
+    @Test
+    void scopes_areOptional_inEitherOrderWithExpires_andAKeyWithoutThemHoldsEveryScope() throws KeysFileException {
+        List<ApiKey> keys = parse("all " + A + "\n"
+                + "ci " + B + " scopes=read,metrics\n"
+                + "partner " + KeyDigest.of("key-c-0123456789abcdef").format()
+                + " scopes=a:b.c_d-1 expires=2027-03-01T00:00:00Z\n");
+        assertEquals(Scopes.ALL, keys.get(0).scopes());
+        assertTrue(keys.get(0).scopes().includes("metrics"));
+        assertEquals(Set.of("metrics", "read"), keys.get(1).scopes().names());
+        assertTrue(keys.get(1).scopes().includes("metrics"));
+        assertFalse(keys.get(1).scopes().includes("write"));
+        assertEquals(Set.of("a:b.c_d-1"), keys.get(2).scopes().names());
+        assertEquals(Instant.parse("2027-03-01T00:00:00Z"), keys.get(2).expiresAt());
+    }
+
+    @Test
+    void badScopes_nameFileAndLine_withoutTheDigest() {
+        String message = rejected("# keys\nci " + A + " scopes=UPPER\n");
+        assertTrue(message.startsWith("keys file keys.txt line 2: scopes must be"), message);
+        assertFalse(message.contains(A_HEX), message);
+        assertFalse(message.contains("UPPER"), message);
     }
 
     @Test
     void format_thenParse_givesTheSameKeys() throws KeysFileException {
-        List<ApiKey> keys = parse("ci " + A + "\npartner " + B + " expires=2027-03-01T00:00:00Z\n");
+        List<ApiKey> keys = parse("ci " + A + "\npartner " + B + " expires=2027-03-01T00:00:00Z scopes=read,metrics\n"
+                + "third " + KeyDigest.of("key-c-0123456789abcdef").format() + " scopes=metrics\n");
         assertEquals(keys, parse(KeysFile.format(keys)));
+        assertTrue(KeysFile.format(keys).contains(" scopes=metrics,read\n"), KeysFile.format(keys));
     }
 }

@@ -187,7 +187,7 @@ class ReloadingKeyStoreTest {
         Path file = Files.writeString(dir.resolve("keys.txt"), "# header\n" + line("one", KEY_1) + "oops\n");
         KeysFileException e = assertThrows(KeysFileException.class,
                 () -> ReloadingKeyStore.open(file, List.of(), counting, FAST, SETTLE));
-        assertEquals("keys file " + file + " line 3: expected 'id sha256:<64 hex digits> [expires=<instant>]'",
+        assertEquals("keys file " + file + " line 3: expected 'id sha256:<64 hex digits> [expires=<instant>] [scopes=<a,b>]'",
                 e.getMessage());
     }
 

@@ -11,7 +11,11 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.PatternLayout;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
+import dev.apikeyauth.keys.ApiKey;
 import dev.apikeyauth.keys.KeyDigest;
+import dev.apikeyauth.keys.KeySet;
+import dev.apikeyauth.keys.KeyStore;
+import dev.apikeyauth.keys.Scopes;
 import dev.apikeyauth.testsupport.RawHttp;
 import dev.apikeyauth.testsupport.RunningApp;
 import io.restassured.response.Response;
@@ -31,6 +35,7 @@ import org.slf4j.LoggerFactory;
  * header; also checks the access-log line of CONTRACT §5.
  */
 class NoKeyInLogsTest {
+    static final String READ_KEY = "no-key-in-logs-read-key-0123456789";
     private final List<String> lines = Collections.synchronizedList(new ArrayList<>());
     private final List<ILoggingEvent> access = Collections.synchronizedList(new ArrayList<>());
     private AppenderBase<ILoggingEvent> appender;
@@ -111,6 +116,52 @@ class NoKeyInLogsTest {
         assertTrue(lines.stream().anyMatch(l -> l.contains("store failed")), "the 500 is logged");
     }
 
+    /** The same for a key sent in the key header, and for keys limited by scopes. */
+    @Test
+    void keyHeaderAndScopes_neverWriteTheKey() throws Exception {
+        List<String> seen = new ArrayList<>();
+        KeySet keys = KeySet.of(List.of(new ApiKey("default", KeyDigest.of(KEY), null),
+                new ApiKey("reader", KeyDigest.of(READ_KEY), null, Scopes.parse("read"))));
+        try (RunningApp app = RunningApp.start(RunningApp.services().keys(KeyStore.fixed(keys)).keyHeader("X-API-Key"))) {
+            int port = app.port();
+            Function<Response, Response> keep = r -> {
+                seen.add(r.asString());
+                seen.add(r.getHeaders().toString());
+                return r;
+            };
+            for (String key : List.of(KEY, READ_KEY)) {
+                keep.apply(given().port(port).header("X-API-Key", key).get("/"));
+                keep.apply(given().port(port).header("X-API-Key", key).head("/metrics"));
+                keep.apply(given().port(port).header("X-API-Key", key).get("/metrics"));
+                keep.apply(given().port(port).header("X-API-Key", key + "x").get("/metrics"));
+                keep.apply(given().port(port).header("X-API-Key", key).header("X-API-Key", key).get("/"));
+                keep.apply(given().port(port).header("X-API-Key", key).header("Authorization", "Bearer " + key)
+                        .get("/"));
+                keep.apply(given().port(port).header("X-API-Key", key).post("/metrics"));
+                keep.apply(given().port(port).header("X-API-Key", key).get("/metrics/" + key));
+                keep.apply(given().port(port).header("Authorization", "Bearer " + key).get("/metrics"));
+                seen.add(RawHttp.send(port, "GET / HTTP/1.1\r\nHost: x\r\nX-API-Key: " + key
+                        + "\r\nX-Big: " + "a".repeat(9000) + "\r\n\r\n").toString());
+                seen.add(RawHttp.send(port, "GET / HTTP/1.1\r\nHost: x\r\nX-API-Key: " + key + "\u0000\r\n\r\n")
+                        .toString());
+            }
+            keep.apply(given().port(port).header("X-API-Key", KEY).get("/metrics"));
+        }
+        assertFalse(lines.isEmpty());
+        assertTrue(access.stream().anyMatch(e -> e.getFormattedMessage().contains("key=reader auth=insufficient_scope")));
+        for (String key : List.of(KEY, READ_KEY)) {
+            String hex = KeyDigest.of(key).format().substring("sha256:".length());
+            for (String line : lines) {
+                assertFalse(line.contains(key), "key in log: " + line);
+                assertFalse(line.contains(hex), "digest in log: " + line);
+                assertFalse(line.toLowerCase(java.util.Locale.ROOT).contains("x-api-key"), "key header in log: " + line);
+            }
+            for (String output : seen) {
+                assertFalse(output.contains(key), "key in response: " + output);
+            }
+        }
+    }
+
     @Test
     void accessLog_hasOneLinePerRequest_withTheContractFields() {
         try (RunningApp app = RunningApp.withTestKey()) {
@@ -127,6 +178,20 @@ class NoKeyInLogsTest {
         var kvp = access.get(0).getKeyValuePairs();
         assertEquals(List.of("requestId", "method", "path", "status", "durationMs", "key", "auth", "client"),
                 kvp.stream().map(p -> p.key).toList());
+    }
+
+    @Test
+    void accessLog_ofAKeyWithoutTheRoutesScope_namesTheKeyAndInsufficientScope() {
+        KeySet keys = KeySet.of(List.of(new ApiKey("reader", KeyDigest.of(READ_KEY), null, Scopes.parse("read"))));
+        try (RunningApp app = RunningApp.start(RunningApp.services().keys(KeyStore.fixed(keys)))) {
+            given().port(app.port()).header("Authorization", "Bearer " + READ_KEY).header("X-Request-Id", "rid-3")
+                    .get("/metrics").then().statusCode(403);
+        }
+        assertEquals(1, access.size(), lines.toString());
+        String line = access.get(0).getFormattedMessage();
+        assertTrue(line.matches("rid-3 GET /metrics 403 \\d+\\.\\d\\dms key=reader auth=insufficient_scope "
+                + "client=127\\.0\\.0\\.1"), line);
+        assertFalse(lines.stream().anyMatch(l -> l.contains(READ_KEY)));
     }
 
     @Test

@@ -21,13 +21,19 @@ import org.slf4j.LoggerFactory;
 /**
  * Registered for every test class (JUnit extension auto-detection): records every log line (real
  * Logback, every logger, stack traces included), every REST Assured response of the class and
- * the metrics of every app it started ({@link RunningApp#close}), and fails the class if a known key appears in any of them. Known keys are {@link RunningApp#KEY}
- * and every {@code static final String} constant of the test class whose name ends in {@code KEY}
- * and that is at least 16 characters long — the keys the class calls with.
+ * the metrics of every app it started ({@link RunningApp#close}), and fails the class if a known key appears in any of them. Known keys are {@link RunningApp#KEY},
+ * every {@code static final String} constant of the test class whose name ends in {@code KEY}
+ * and that is at least 16 characters long, and every credential the class sent through REST
+ * Assured of that length: the token of an {@code Authorization} header and the value of a key
+ * header ({@link #KEY_HEADER}), so a key made at run time, or sent the other way, is watched too.
  */
 public final class LeakWatch implements BeforeAllCallback, AfterAllCallback {
     private static final List<String> LINES = Collections.synchronizedList(new ArrayList<>());
     private static final List<String> RESPONSES = Collections.synchronizedList(new ArrayList<>());
+    private static final Set<String> SENT = Collections.synchronizedSet(new LinkedHashSet<>());
+    /** The key header the tests configure ({@code AUTH_API_KEY_HEADER}); its values are watched. */
+    public static final String KEY_HEADER = "X-API-Key";
+    private static final int MIN_KEY = 16;
     private static volatile boolean installed;
 
     @Override
@@ -39,11 +45,23 @@ public final class LeakWatch implements BeforeAllCallback, AfterAllCallback {
         install();
         LINES.clear();
         RESPONSES.clear();
+        SENT.clear();
     }
 
     @Override
     public void afterAll(ExtensionContext context) {
-        check(knownKeys(context.getRequiredTestClass()));
+        Set<String> keys = knownKeys(context.getRequiredTestClass());
+        synchronized (SENT) {
+            keys.addAll(SENT);
+        }
+        check(keys);
+    }
+
+    /** The credentials a class sent, as the watch will look for them. */
+    static Set<String> sent() {
+        synchronized (SENT) {
+            return new LinkedHashSet<>(SENT);
+        }
     }
 
     /** Fails if any of {@code keys} is in a line or response recorded since the class began. */
@@ -92,7 +110,7 @@ public final class LeakWatch implements BeforeAllCallback, AfterAllCallback {
                     try {
                         field.setAccessible(true);
                         String value = (String) field.get(null);
-                        if (value != null && value.length() >= 16) {
+                        if (value != null && value.length() >= MIN_KEY) {
                             keys.add(value);
                         }
                     } catch (IllegalAccessException | RuntimeException e) {
@@ -124,6 +142,18 @@ public final class LeakWatch implements BeforeAllCallback, AfterAllCallback {
         appender.start();
         context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(appender);
         Filter recorder = (request, response, ctx) -> {
+            for (var header : request.getHeaders()) {
+                String value = header.getValue().strip();
+                if (header.getName().equalsIgnoreCase("Authorization")) {
+                    int space = value.indexOf(' ');
+                    value = space < 0 ? value : value.substring(space + 1).strip();
+                } else if (!header.getName().equalsIgnoreCase(KEY_HEADER)) {
+                    continue;
+                }
+                if (value.length() >= MIN_KEY) {
+                    SENT.add(value);
+                }
+            }
             var result = ctx.next(request, response);
             RESPONSES.add(result.getStatusLine() + "\n" + result.getHeaders() + "\n" + result.asString());
             return result;

@@ -18,6 +18,22 @@ class LeakWatchTest {
     }
 
     @Test
+    void aKeySentInTheKeyHeaderOrAuthorization_isWatched_thoughNoConstantNamesIt() {
+        String made = dev.apikeyauth.keys.Keys.generate();
+        String other = dev.apikeyauth.keys.Keys.generate();
+        try (RunningApp app = RunningApp.start(RunningApp.services().keyHeader(LeakWatch.KEY_HEADER))) {
+            given().port(app.port()).header(LeakWatch.KEY_HEADER, "  " + made + " ").get("/").then().statusCode(403);
+            given().port(app.port()).header("Authorization", "Bearer " + other).get("/").then().statusCode(403);
+        }
+        assertTrue(LeakWatch.sent().containsAll(Set.of(made, other)), LeakWatch.sent().toString());
+        org.slf4j.LoggerFactory.getLogger("leak-test").warn("oops: {}", made);
+        Set<String> watched = new java.util.HashSet<>(LeakWatch.sent());
+        AssertionError leak = assertThrows(AssertionError.class, () -> LeakWatch.check(watched));
+        assertTrue(leak.getMessage().startsWith("a key leaked into a log line: "), leak.getMessage());
+        LeakWatch.reset();
+    }
+
+    @Test
     void aKeyInALogLine_isCaught() {
         org.slf4j.LoggerFactory.getLogger("leak-test").warn("oops: {}", PLANTED_KEY);
         AssertionError leak = assertThrows(AssertionError.class, () -> LeakWatch.check(Set.of(PLANTED_KEY)));
