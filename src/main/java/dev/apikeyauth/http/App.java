@@ -45,6 +45,13 @@ public final class App {
      * costs only a socket and a buffer: Jetty reads asynchronously, no thread waits on it).
      */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * Once a stop begins, a connection idle this long is closed: keep-alive connections between
+     * requests (a platform's proxy keeps many) would otherwise hold the drain for Jetty's default
+     * second or more, however quickly the requests in flight finish. A request in flight keeps
+     * its connection until it is answered, whatever this says (tested by {@code ShutdownTest}).
+     */
+    static final Duration SHUTDOWN_IDLE_TIMEOUT = Duration.ofMillis(100);
     /** A request body slower than this (bytes/s) is abandoned: no route reads bodies anyway. */
     static final long MIN_REQUEST_DATA_RATE = 1024;
 
@@ -102,6 +109,7 @@ public final class App {
                 for (var connector : jetty.get().getConnectors()) {
                     if (connector instanceof AbstractConnector network) {
                         network.setIdleTimeout(services.idleTimeout().toMillis());
+                        network.setShutdownIdleTimeout(SHUTDOWN_IDLE_TIMEOUT.toMillis());
                     }
                 }
             });

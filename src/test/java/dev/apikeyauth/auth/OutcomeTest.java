@@ -11,7 +11,7 @@ class OutcomeTest {
 
     @Test
     void labels_areTheLowerCaseNames_ofTheContract() {
-        assertEquals(List.of("ok", "missing", "malformed", "multiple", "invalid", "expired"),
+        assertEquals(List.of("ok", "missing", "malformed", "multiple", "invalid", "expired", "insufficient_scope"),
                 Arrays.stream(Outcome.values()).map(Outcome::label).toList());
     }
 }

@@ -188,9 +188,9 @@ class ReloadPolicyTest {
         pollUntil("the second failure is counted", () -> failures.get() == 2);
         assertEquals(List.of(
                 "Reloading keys failed, the previous 1 key(s) stay in force: keys file " + file
-                        + " line 1: expected 'id sha256:<64 hex digits> [expires=<instant>]'",
+                        + " line 1: expected 'id sha256:<64 hex digits> [expires=<instant>] [scopes=<a,b>]'",
                 "Reloading keys failed, the previous 1 key(s) stay in force: keys file " + file
-                        + " line 1: expected 'id sha256:<64 hex digits> [expires=<instant>]'"),
+                        + " line 1: expected 'id sha256:<64 hex digits> [expires=<instant>] [scopes=<a,b>]'"),
                 messagesAt(Level.ERROR));
     }
 

@@ -60,6 +60,42 @@ class ShutdownTest {
     }
 
     @Test
+    void idleKeepAliveConnections_doNotHoldTheDrain() throws Exception {
+        RunningApp app = RunningApp.start(RunningApp.services().shutdownTimeout(Duration.ofSeconds(20)));
+        int port = app.port();
+        // REST Assured keeps its connection open after the answer: an idle keep-alive connection.
+        given().port(port).header("Authorization", "Bearer " + KEY).get("/").then().statusCode(200);
+        long begin = System.nanoTime();
+        app.close();
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin);
+        // It took the whole 20 s timeout when idle connections were closed only at its end;
+        // now 0.1 s after the stop begins. 10 s leaves a wide margin for a slow machine.
+        assertTrue(millis < 10_000, "the stop took " + millis + " ms with one idle connection");
+        assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", port).close());
+    }
+
+    @Test
+    void aRequestInFlight_keepsItsConnection_pastTheShutdownIdleTimeout() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        RunningApp app = RunningApp.start(RunningApp.services().shutdownTimeout(Duration.ofSeconds(20))
+                .hello(ctx -> {
+                    entered.countDown();
+                    Thread.sleep(1000); // ten times the shutdown idle timeout, doing no I/O
+                    ctx.status(200).contentType("application/json").result("{\"message\":\"slow\"}");
+                }));
+        int port = app.port();
+        ExecutorService threads = Executors.newFixedThreadPool(1);
+        CompletableFuture<Response> inFlight = CompletableFuture.supplyAsync(
+                () -> given().port(port).header("Authorization", "Bearer " + KEY).get("/"), threads);
+        assertTrue(entered.await(20, TimeUnit.SECONDS), "the slow request never reached its handler");
+        app.close();
+        Response response = inFlight.get(20, TimeUnit.SECONDS);
+        threads.shutdown();
+        assertEquals(200, response.statusCode());
+        assertEquals("{\"message\":\"slow\"}", response.asString());
+    }
+
+    @Test
     void health_turns503_onceShutdownHasBegun() {
         Health health = new Health();
         try (RunningApp app = RunningApp.start(RunningApp.services().health(health))) {
