@@ -8,9 +8,9 @@ import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The service's one enforcement point: Javalin's {@code before} handler, which runs for every
@@ -33,7 +33,8 @@ final class Guard implements Handler {
     private final Authenticator authenticator;
     private final Set<String> publicPaths;
     private final Map<String, Map<String, String>> requiredScopes;
-    private final Map<String, ApiError> insufficientScope = new HashMap<>();
+    /** One answer per scope a route needs (a bounded set), made on its first use. */
+    private final Map<String, ApiError> insufficientScope = new ConcurrentHashMap<>();
     private final String keyHeader;
     private final AuthListener listener;
 
@@ -50,8 +51,6 @@ final class Guard implements Handler {
         this.requiredScopes = requiredScopes;
         this.keyHeader = keyHeader;
         this.listener = listener;
-        requiredScopes.values().forEach(byMethod -> byMethod.values().forEach(scope ->
-                insufficientScope.computeIfAbsent(scope, ApiError::insufficientScope)));
     }
 
     @Override
@@ -84,7 +83,7 @@ final class Guard implements Handler {
             case MULTIPLE -> throw credentials.kind() == Credentials.Kind.MULTIPLE
                     ? ApiError.MULTIPLE_AUTHORIZATION : ApiError.MULTIPLE_CREDENTIALS;
             case INVALID, EXPIRED -> throw ApiError.INVALID_CREDENTIALS;
-            case INSUFFICIENT_SCOPE -> throw insufficientScope.get(scope);
+            case INSUFFICIENT_SCOPE -> throw insufficientScope.computeIfAbsent(scope, ApiError::insufficientScope);
             default -> throw ApiError.NOT_AUTHENTICATED;
         }
     }

@@ -37,6 +37,14 @@ class ApiErrorTest {
     }
 
     @Test
+    void insufficientScope_namesTheScopeInItsChallenge() {
+        ApiError error = ApiError.insufficientScope("metrics");
+        assertEquals(403, error.status());
+        assertEquals("{\"detail\":\"Insufficient scope\"}", new String(error.body(), StandardCharsets.UTF_8));
+        assertEquals("Bearer error=\"insufficient_scope\", scope=\"metrics\"", error.wwwAuthenticate());
+    }
+
+    @Test
     void refusals_carryTheirChallenge() {
         assertEquals("Bearer", ApiError.NOT_AUTHENTICATED.wwwAuthenticate());
         assertEquals("Bearer error=\"invalid_request\"", ApiError.MULTIPLE_AUTHORIZATION.wwwAuthenticate());
