@@ -1,6 +1,5 @@
 package dev.apikeyauth.keys;
 
-import java.util.Collection;
 import java.util.Collections;
 import java.util.Set;
 import java.util.TreeSet;
@@ -31,20 +30,6 @@ public final class Scopes {
 
     public static boolean isValidName(String name) {
         return NAME.matcher(name).matches();
-    }
-
-    /**
-     * Exactly these scopes.
-     *
-     * @throws IllegalArgumentException if a name is not valid (the message does not repeat it)
-     */
-    public static Scopes of(Collection<String> names) {
-        for (String name : names) {
-            if (!isValidName(name)) {
-                throw new IllegalArgumentException("a scope is 1-32 characters of a-z 0-9 : . _ -");
-            }
-        }
-        return names.isEmpty() ? NONE : new Scopes(Collections.unmodifiableSet(new TreeSet<>(names)), false);
     }
 
     /**
