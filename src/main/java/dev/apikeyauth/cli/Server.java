@@ -72,6 +72,7 @@ final class Server {
         App.Services services = App.Services.builder(store)
                 .shutdownTimeout(config.shutdownTimeout())
                 .metrics(metrics)
+                .trustedProxies(config.forwardedAllowIps())
                 .build();
         Javalin app = App.create(services);
         try {

@@ -1,5 +1,6 @@
 package dev.apikeyauth.config;
 
+import dev.apikeyauth.http.TrustedProxies;
 import dev.apikeyauth.keys.KeyDigest;
 import dev.apikeyauth.keys.Keys;
 import java.nio.file.InvalidPathException;
@@ -23,9 +24,10 @@ import java.util.regex.Pattern;
  * @param host            {@code HOST}
  * @param logFormat       {@code LOG_FORMAT}
  * @param shutdownTimeout {@code SHUTDOWN_TIMEOUT}
+ * @param forwardedAllowIps {@code FORWARDED_ALLOW_IPS}: whose forwarding headers name the caller
  */
 public record Config(Optional<KeyDigest> apiKey, Optional<Path> keysFile, int port, String host,
-                     LogFormat logFormat, Duration shutdownTimeout) {
+                     LogFormat logFormat, Duration shutdownTimeout, TrustedProxies forwardedAllowIps) {
 
     public static final String AUTH_API_KEY = "AUTH_API_KEY";
     public static final String AUTH_API_KEYS_FILE = "AUTH_API_KEYS_FILE";
@@ -33,9 +35,10 @@ public record Config(Optional<KeyDigest> apiKey, Optional<Path> keysFile, int po
     public static final String HOST = "HOST";
     public static final String LOG_FORMAT = "LOG_FORMAT";
     public static final String SHUTDOWN_TIMEOUT = "SHUTDOWN_TIMEOUT";
+    public static final String FORWARDED_ALLOW_IPS = "FORWARDED_ALLOW_IPS";
     /** Every variable the service reads. */
-    public static final List<String> VARIABLES =
-            List.of(AUTH_API_KEY, AUTH_API_KEYS_FILE, PORT, HOST, LOG_FORMAT, SHUTDOWN_TIMEOUT);
+    public static final List<String> VARIABLES = List.of(AUTH_API_KEY, AUTH_API_KEYS_FILE, PORT, HOST, LOG_FORMAT,
+            SHUTDOWN_TIMEOUT, FORWARDED_ALLOW_IPS);
 
     public static final int DEFAULT_PORT = 8082;
     public static final String DEFAULT_HOST = "0.0.0.0";
@@ -68,7 +71,8 @@ public record Config(Optional<KeyDigest> apiKey, Optional<Path> keysFile, int po
                 port(env.get(PORT)),
                 host(env.get(HOST)),
                 logFormat(env.get(LOG_FORMAT)),
-                shutdownTimeout(env.get(SHUTDOWN_TIMEOUT)));
+                shutdownTimeout(env.get(SHUTDOWN_TIMEOUT)),
+                forwardedAllowIps(env.get(FORWARDED_ALLOW_IPS)));
     }
 
     private static Optional<KeyDigest> apiKey(String value) {
@@ -163,6 +167,19 @@ public record Config(Optional<KeyDigest> apiKey, Optional<Path> keysFile, int po
             throw new ConfigException(accepts);
         }
         return duration;
+    }
+
+    private static TrustedProxies forwardedAllowIps(String value) {
+        if (value == null) {
+            return TrustedProxies.NONE;
+        }
+        try {
+            return TrustedProxies.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(FORWARDED_ALLOW_IPS + " must be * or a comma-separated list of IP addresses "
+                    + "and CIDR ranges such as 127.0.0.1,10.0.0.0/8; "
+                    + (e.getMessage().isEmpty() ? "it has an empty entry" : quote(e.getMessage()) + " is neither"));
+        }
     }
 
     /** A non-secret value, shortened and with control characters escaped, for an error line. */

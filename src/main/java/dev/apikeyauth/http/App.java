@@ -86,6 +86,9 @@ public final class App {
                 http.setRequestHeaderSize(MAX_HEADER_BYTES);
                 http.setIdleTimeout(services.idleTimeout().toMillis());
                 setMinRequestDataRate(http);
+                if (!services.trustedProxies().isNone()) {
+                    http.addCustomizer(new ForwardedClient(services.trustedProxies()));
+                }
             });
             config.jetty.modifyServer(server -> {
                 // Javalin attaches its servlet inside the innermost wrapper. On stop the graceful
@@ -184,10 +187,11 @@ public final class App {
      * @param metrics         the meters {@code /metrics} shows; the app closes them when it stops
      * @param idleTimeout     how long a silent connection is kept
      * @param writeTimeout    how long one response may take to reach a client that reads slowly
+     * @param trustedProxies  the peers whose forwarding headers name the caller's address
      */
     public record Services(KeyStore keys, Clock clock, Health health, Handler hello,
                            Duration shutdownTimeout, AuthListener authListener, Metrics metrics,
-                           Duration idleTimeout, Duration writeTimeout) {
+                           Duration idleTimeout, Duration writeTimeout, TrustedProxies trustedProxies) {
 
         public Services {
             Objects.requireNonNull(keys, "keys");
@@ -199,6 +203,7 @@ public final class App {
             Objects.requireNonNull(metrics, "metrics");
             Objects.requireNonNull(idleTimeout, "idleTimeout");
             Objects.requireNonNull(writeTimeout, "writeTimeout");
+            Objects.requireNonNull(trustedProxies, "trustedProxies");
         }
 
         /** The production collaborators around {@code keys}. */
@@ -222,6 +227,7 @@ public final class App {
             builder.metrics = metrics;
             builder.idleTimeout = idleTimeout;
             builder.writeTimeout = writeTimeout;
+            builder.trustedProxies = trustedProxies;
             return builder;
         }
 
@@ -236,6 +242,7 @@ public final class App {
             private Metrics metrics;
             private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
             private Duration writeTimeout = Responses.WRITE_TIMEOUT;
+            private TrustedProxies trustedProxies = TrustedProxies.NONE;
 
             private Builder(KeyStore keys) {
                 this.keys = keys;
@@ -286,9 +293,15 @@ public final class App {
                 return this;
             }
 
+            public Builder trustedProxies(TrustedProxies value) {
+                trustedProxies = value;
+                return this;
+            }
+
             public Services build() {
                 return new Services(keys, clock, health == null ? new Health() : health, hello, shutdownTimeout,
-                        authListener, metrics == null ? new Metrics() : metrics, idleTimeout, writeTimeout);
+                        authListener, metrics == null ? new Metrics() : metrics, idleTimeout, writeTimeout,
+                        trustedProxies);
             }
         }
     }

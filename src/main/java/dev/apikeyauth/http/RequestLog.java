@@ -60,7 +60,7 @@ final class RequestLog {
         int status = ctx.statusCode();
         String requestId = ctx.attribute(RequestIds.ATTRIBUTE);
         Authenticator.Result result = ctx.attribute(Caller.ATTRIBUTE);
-        String client = ctx.req().getRemoteAddr();
+        String client = client(ctx.req().getRemoteAddr());
         long loggedAt = System.nanoTime();
         Responses.whenWritten(ctx.req(), (written, failure) -> {
             long total = nanos + (System.nanoTime() - loggedAt);
@@ -116,6 +116,18 @@ final class RequestLog {
             line = line.addKeyValue("aborted", true);
         }
         line.log(message);
+    }
+
+    /**
+     * The caller's address as Jetty gives it (the TCP peer, or what {@link ForwardedClient} took
+     * from a trusted proxy's header), without the brackets Jetty puts around an IPv6 address.
+     */
+    static String client(String remoteAddr) {
+        if (remoteAddr != null && remoteAddr.length() > 2 && remoteAddr.charAt(0) == '['
+                && remoteAddr.charAt(remoteAddr.length() - 1) == ']') {
+            return remoteAddr.substring(1, remoteAddr.length() - 1);
+        }
+        return remoteAddr;
     }
 
     /** Milliseconds with two decimals, rounded half up: 1234567 ns is "1.23". */

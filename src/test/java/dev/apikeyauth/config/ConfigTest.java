@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.apikeyauth.http.TrustedProxies;
 import dev.apikeyauth.keys.KeyDigest;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +18,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class ConfigTest {
     static final String KEY = "config-test-key-0123456789";
+    static final String ALLOW_IPS = "FORWARDED_ALLOW_IPS must be * or a comma-separated list of IP addresses and "
+            + "CIDR ranges such as 127.0.0.1,10.0.0.0/8; ";
 
     static ConfigException rejected(Map<String, String> env) {
         return assertThrows(ConfigException.class, () -> Config.fromEnv(env));
@@ -26,22 +29,24 @@ class ConfigTest {
     void emptyEnvironment_givesTheDefaults_andNoKeySource() {
         Config config = Config.fromEnv(Map.of());
         assertEquals(new Config(Optional.empty(), Optional.empty(), 8082, "0.0.0.0", LogFormat.TEXT,
-                Duration.ofSeconds(8)), config);
+                Duration.ofSeconds(8), TrustedProxies.NONE), config);
         assertFalse(config.hasKeySource());
     }
 
     @Test
     void everyVariable_isRead() {
         Config config = Config.fromEnv(Map.of("AUTH_API_KEY", KEY, "AUTH_API_KEYS_FILE", "/etc/keys/keys.txt",
-                "PORT", "9090", "HOST", "127.0.0.1", "LOG_FORMAT", "json", "SHUTDOWN_TIMEOUT", "500ms"));
+                "PORT", "9090", "HOST", "127.0.0.1", "LOG_FORMAT", "json", "SHUTDOWN_TIMEOUT", "500ms",
+                "FORWARDED_ALLOW_IPS", "10.0.0.0/8"));
         assertEquals(Optional.of(KeyDigest.of(KEY)), config.apiKey());
         assertEquals(Optional.of(Path.of("/etc/keys/keys.txt")), config.keysFile());
         assertEquals(9090, config.port());
         assertEquals("127.0.0.1", config.host());
         assertEquals(LogFormat.JSON, config.logFormat());
         assertEquals(Duration.ofMillis(500), config.shutdownTimeout());
+        assertEquals("[10.0.0.0/8]", config.forwardedAllowIps().toString());
         assertTrue(config.hasKeySource());
-        assertEquals(Config.VARIABLES.size(), 6);
+        assertEquals(7, Config.VARIABLES.size());
     }
 
     @Test
@@ -92,6 +97,15 @@ class ConfigTest {
         "HOST|bad host|HOST must be an IP address or host name to bind, such as 0.0.0.0, 127.0.0.1 or ::, got \"bad host\"",
         "HOST|''|HOST must be an IP address or host name to bind, such as 0.0.0.0, 127.0.0.1 or ::, got \"\"",
         "AUTH_API_KEYS_FILE|' '|AUTH_API_KEYS_FILE is set but empty; give the path of a keys file",
+        "FORWARDED_ALLOW_IPS|localhost|" + ALLOW_IPS + "\"localhost\" is neither",
+        "FORWARDED_ALLOW_IPS|127.0.0.1,10.0.0.0/33|" + ALLOW_IPS + "\"10.0.0.0/33\" is neither",
+        "FORWARDED_ALLOW_IPS|127.0.0.1/|" + ALLOW_IPS + "\"127.0.0.1/\" is neither",
+        "FORWARDED_ALLOW_IPS|10.0.0.0/8 192.168.0.0/16|" + ALLOW_IPS + "\"10.0.0.0/8 192.168.0.0/16\" is neither",
+        "FORWARDED_ALLOW_IPS|010.0.0.1|" + ALLOW_IPS + "\"010.0.0.1\" is neither",
+        "FORWARDED_ALLOW_IPS|1.2.3|" + ALLOW_IPS + "\"1.2.3\" is neither",
+        "FORWARDED_ALLOW_IPS|::1%lo|" + ALLOW_IPS + "\"::1%lo\" is neither",
+        "FORWARDED_ALLOW_IPS|''|" + ALLOW_IPS + "it has an empty entry",
+        "FORWARDED_ALLOW_IPS|'127.0.0.1,'|" + ALLOW_IPS + "it has an empty entry",
     })
     void badValue_stopsStartup_withOneLineNamingTheVariable(String name, String value, String message) {
         assertEquals(message, rejected(Map.of(name, value)).getMessage());
@@ -125,5 +139,17 @@ class ConfigTest {
     @ValueSource(strings = {"json", "JSON", "Json"})
     void logFormat_ignoresCase(String value) {
         assertEquals(LogFormat.JSON, Config.fromEnv(Map.of("LOG_FORMAT", value)).logFormat());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "*|*",
+        "127.0.0.1|[127.0.0.1]",
+        "' 127.0.0.1 , 10.0.0.0/8 ,::1,fd00::/8'|[127.0.0.1, 10.0.0.0/8, ::1, fd00::/8]",
+        "127.0.0.1,*|*",
+        "0.0.0.0/0|[0.0.0.0/0]",
+    })
+    void forwardedAllowIps_takesAddressesRangesOrAStar(String value, String read) {
+        assertEquals(read, Config.fromEnv(Map.of("FORWARDED_ALLOW_IPS", value)).forwardedAllowIps().toString());
     }
 }
