@@ -73,6 +73,7 @@ final class Server {
                 .shutdownTimeout(config.shutdownTimeout())
                 .metrics(metrics)
                 .trustedProxies(config.forwardedAllowIps())
+                .cloudProject(config.googleCloudProject())
                 .build();
         Javalin app = App.create(services);
         try {

@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.server.AbstractConnector;
@@ -123,7 +124,8 @@ public final class App {
                     Responses.send(null, res, 500, Responses.JSON, ByteBuffer.wrap(ApiError.INTERNAL_ERROR.body()));
                 }
             });
-            RequestLog requestLog = new RequestLog(metrics, routes, config.router);
+            RequestLog requestLog = new RequestLog(metrics, routes, config.router,
+                    services.cloudProject().orElse(null));
             config.requestLogger.http(requestLog::log);
             config.events.serverStopped(metrics::close);
         });
@@ -188,10 +190,12 @@ public final class App {
      * @param idleTimeout     how long a silent connection is kept
      * @param writeTimeout    how long one response may take to reach a client that reads slowly
      * @param trustedProxies  the peers whose forwarding headers name the caller's address
+     * @param cloudProject    the Google Cloud project the access log's trace fields name, if any
      */
     public record Services(KeyStore keys, Clock clock, Health health, Handler hello,
                            Duration shutdownTimeout, AuthListener authListener, Metrics metrics,
-                           Duration idleTimeout, Duration writeTimeout, TrustedProxies trustedProxies) {
+                           Duration idleTimeout, Duration writeTimeout, TrustedProxies trustedProxies,
+                           Optional<String> cloudProject) {
 
         public Services {
             Objects.requireNonNull(keys, "keys");
@@ -204,6 +208,7 @@ public final class App {
             Objects.requireNonNull(idleTimeout, "idleTimeout");
             Objects.requireNonNull(writeTimeout, "writeTimeout");
             Objects.requireNonNull(trustedProxies, "trustedProxies");
+            Objects.requireNonNull(cloudProject, "cloudProject");
         }
 
         /** The production collaborators around {@code keys}. */
@@ -228,6 +233,7 @@ public final class App {
             builder.idleTimeout = idleTimeout;
             builder.writeTimeout = writeTimeout;
             builder.trustedProxies = trustedProxies;
+            builder.cloudProject = cloudProject;
             return builder;
         }
 
@@ -243,6 +249,7 @@ public final class App {
             private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
             private Duration writeTimeout = Responses.WRITE_TIMEOUT;
             private TrustedProxies trustedProxies = TrustedProxies.NONE;
+            private Optional<String> cloudProject = Optional.empty();
 
             private Builder(KeyStore keys) {
                 this.keys = keys;
@@ -298,10 +305,15 @@ public final class App {
                 return this;
             }
 
+            public Builder cloudProject(Optional<String> value) {
+                cloudProject = value;
+                return this;
+            }
+
             public Services build() {
                 return new Services(keys, clock, health == null ? new Health() : health, hello, shutdownTimeout,
                         authListener, metrics == null ? new Metrics() : metrics, idleTimeout, writeTimeout,
-                        trustedProxies);
+                        trustedProxies, cloudProject);
             }
         }
     }

@@ -20,6 +20,8 @@ class ConfigTest {
     static final String KEY = "config-test-key-0123456789";
     static final String ALLOW_IPS = "FORWARDED_ALLOW_IPS must be * or a comma-separated list of IP addresses and "
             + "CIDR ranges such as 127.0.0.1,10.0.0.0/8; ";
+    static final String PROJECT = "GOOGLE_CLOUD_PROJECT must be a Google Cloud project id (6-30 lowercase letters, "
+            + "digits and hyphens, such as my-project-123), got ";
 
     static ConfigException rejected(Map<String, String> env) {
         return assertThrows(ConfigException.class, () -> Config.fromEnv(env));
@@ -29,7 +31,7 @@ class ConfigTest {
     void emptyEnvironment_givesTheDefaults_andNoKeySource() {
         Config config = Config.fromEnv(Map.of());
         assertEquals(new Config(Optional.empty(), Optional.empty(), 8082, "0.0.0.0", LogFormat.TEXT,
-                Duration.ofSeconds(8), TrustedProxies.NONE), config);
+                Duration.ofSeconds(8), TrustedProxies.NONE, Optional.empty()), config);
         assertFalse(config.hasKeySource());
     }
 
@@ -37,7 +39,7 @@ class ConfigTest {
     void everyVariable_isRead() {
         Config config = Config.fromEnv(Map.of("AUTH_API_KEY", KEY, "AUTH_API_KEYS_FILE", "/etc/keys/keys.txt",
                 "PORT", "9090", "HOST", "127.0.0.1", "LOG_FORMAT", "json", "SHUTDOWN_TIMEOUT", "500ms",
-                "FORWARDED_ALLOW_IPS", "10.0.0.0/8"));
+                "FORWARDED_ALLOW_IPS", "10.0.0.0/8", "GOOGLE_CLOUD_PROJECT", "my-project-123"));
         assertEquals(Optional.of(KeyDigest.of(KEY)), config.apiKey());
         assertEquals(Optional.of(Path.of("/etc/keys/keys.txt")), config.keysFile());
         assertEquals(9090, config.port());
@@ -45,8 +47,9 @@ class ConfigTest {
         assertEquals(LogFormat.JSON, config.logFormat());
         assertEquals(Duration.ofMillis(500), config.shutdownTimeout());
         assertEquals("[10.0.0.0/8]", config.forwardedAllowIps().toString());
+        assertEquals(Optional.of("my-project-123"), config.googleCloudProject());
         assertTrue(config.hasKeySource());
-        assertEquals(7, Config.VARIABLES.size());
+        assertEquals(8, Config.VARIABLES.size());
     }
 
     @Test
@@ -106,6 +109,9 @@ class ConfigTest {
         "FORWARDED_ALLOW_IPS|::1%lo|" + ALLOW_IPS + "\"::1%lo\" is neither",
         "FORWARDED_ALLOW_IPS|''|" + ALLOW_IPS + "it has an empty entry",
         "FORWARDED_ALLOW_IPS|'127.0.0.1,'|" + ALLOW_IPS + "it has an empty entry",
+        "GOOGLE_CLOUD_PROJECT|''|" + PROJECT + "\"\"",
+        "GOOGLE_CLOUD_PROJECT|My-Project|" + PROJECT + "\"My-Project\"",
+        "GOOGLE_CLOUD_PROJECT|projects/x/traces|" + PROJECT + "\"projects/x/traces\"",
     })
     void badValue_stopsStartup_withOneLineNamingTheVariable(String name, String value, String message) {
         assertEquals(message, rejected(Map.of(name, value)).getMessage());
@@ -151,5 +157,11 @@ class ConfigTest {
     })
     void forwardedAllowIps_takesAddressesRangesOrAStar(String value, String read) {
         assertEquals(read, Config.fromEnv(Map.of("FORWARDED_ALLOW_IPS", value)).forwardedAllowIps().toString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"my-project", "my-project-123", "example.com:my-project", "a23456"})
+    void googleCloudProject_takesProjectIds(String value) {
+        assertEquals(Optional.of(value), Config.fromEnv(Map.of("GOOGLE_CLOUD_PROJECT", value)).googleCloudProject());
     }
 }

@@ -47,7 +47,10 @@ class ForwardedClientTest {
             given().port(app.port()).header("Authorization", "Bearer " + KEY).header("X-Request-Id", requestId)
                     .headers(headers).get("/").then().statusCode(200).header("X-Request-Id", requestId);
             ILoggingEvent line = access.awaitRequest(requestId);
-            return line.getFormattedMessage().replaceAll(".* client=(\\S+).*", "$1");
+            String client = line.getFormattedMessage().replaceAll(".* client=(\\S+).*", "$1");
+            Map<?, ?> httpRequest = (Map<?, ?>) LogCapture.value(line, "httpRequest");
+            assertEquals(client, httpRequest.get("remoteIp"), line.toString());
+            return client;
         }
     }
 
