@@ -98,10 +98,17 @@ class DeploymentFilesTest {
     }
 
     @Test
-    void appYaml_memoryLimit_is256Mi_requestedAsLimited() {
-        JsonNode resources = container.path("resources");
-        assertEquals("256Mi", resources.at("/limits/memory").asText());
-        assertEquals("256Mi", resources.at("/requests/memory").asText());
+    void appYaml_memoryLimit_isTheOneTheSmokeTestRunsTheImageWith() throws IOException {
+        JsonNode limits = container.at("/resources/limits");
+        assertEquals("256Mi", limits.path("memory").asText());
+        String smoke = Files.readString(Path.of("scripts", "container-smoke.sh"));
+        Matcher memory = Pattern.compile("(?m)^MEMORY=(\\d+)m$").matcher(smoke);
+        Matcher cpus = Pattern.compile("(?m)^CPUS=(\\S+)$").matcher(smoke);
+        assertTrue(memory.find() && cpus.find(), "scripts/container-smoke.sh sets MEMORY and CPUS");
+        assertEquals(limits.path("memory").asText(), memory.group(1) + "Mi");
+        assertEquals(limits.path("cpu").asText(), cpus.group(1));
+        assertEquals(limits.path("memory").asText(), container.at("/resources/requests/memory").asText(),
+                "memory requested as limited");
     }
 
     @Test
