@@ -73,9 +73,11 @@ EXPOSE 8082
 #                   service fills a fraction of it; full, the JIT stops, nothing crashes.
 #   the rest        metaspace and the AOT-cached classes, thread stacks (-Xss512k: half the
 #                   default, enough for Jetty and Javalin; few threads), GC and JVM
-#                   internals, the JVM's own code: bounded by the fixed set of classes.
-# So the worst case stays under the limit with no part at its bound alone; the smoke test
-# prints the peak the cgroup saw under load (docs/deploying.md has the budget and figures).
+#                   internals: bounded by the fixed set of classes and threads, and well
+#                   under the 64 MiB the three bounds above leave.
+# The pages of files (the JVM's own code, the jar, the AOT cache) count too, but the kernel
+# reclaims them before it kills anything. The smoke test prints the peak the cgroup saw under
+# load; docs/deploying.md has the budget with measured figures.
 #   SerialGC: one core makes a parallel collector pure overhead (and small heaps start fastest);
 #   C1 and C2 (no TieredStopAtLevel=1): C1-only code costs about 3x the server CPU per
 #     request of C2 code, for ~20% less time to the first 200 (bench/RESULTS.md has both);
