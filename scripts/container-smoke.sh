@@ -236,7 +236,16 @@ phase_coldstarts() {
 
 echo "smoke: engine $engine ($("$engine" --version))"
 build_args=()
-[[ $engine == podman ]] && build_args+=(--network=host)
+if [[ $engine == podman ]]; then
+  build_args+=(--network=host)
+  # The build's AOT training run listens on the host's network too: if another build holds
+  # the Dockerfile's port, train on a free one (a changed port retrains; the default hits the cache).
+  training_port=$(sed -n 's/^ARG TRAINING_PORT=\([0-9]*\)$/\1/p' Dockerfile)
+  if [[ -n $training_port ]] && ! port_is_free "$training_port"; then
+    pick_port
+    build_args+=(--build-arg "TRAINING_PORT=$port")
+  fi
+fi
 if [[ ${SKIP_BUILD:-} != 1 ]]; then
   t=$(now_ms)
   "$engine" build "${build_args[@]}" -t "$image" .
