@@ -29,19 +29,23 @@ COPY --from=build /build/target/api-key-auth.jar /app/app.jar
 # key, send it the requests a cold instance gets first (an authorised GET /, a wrong key,
 # no key, the probes), then SIGTERM it. The service drains and exits 0, and the JVM writes
 # app.aot, which holds the classes those requests loaded and linked. The JVM flags are
-# the ones in ENTRYPOINT: a cache made under other flags may be refused at run time.
+# the ones in ENTRYPOINT: a cache made under other flags may be refused at run time. The
+# settings are app.yaml's (JSON logs, a proxy in front), and the requests carry what the
+# platform's do (X-Forwarded-For, traceparent), so their classes are in the cache too.
 # bash's /dev/tcp is the HTTP client, as the JRE image need not have curl.
 ARG TRAINING_PORT=39082
 RUN bash -euo pipefail -c ' \
     key=$(head -c 32 /dev/urandom | base64 | tr -d "/+=\n"); \
-    AUTH_API_KEY=$key HOST=127.0.0.1 PORT=$TRAINING_PORT \
-      java -XX:+UseSerialGC -XX:MaxRAMPercentage=75 -Xss512k -XX:TrimNativeHeapInterval=1000 -XX:-UsePerfData \
+    AUTH_API_KEY=$key HOST=127.0.0.1 PORT=$TRAINING_PORT LOG_FORMAT=json FORWARDED_ALLOW_IPS="*" \
+      java -XX:+UseSerialGC -XX:MaxRAMPercentage=50 -XX:MaxDirectMemorySize=32m -XX:ReservedCodeCacheSize=32m \
+           -Xss512k -XX:TrimNativeHeapInterval=1000 -XX:-UsePerfData \
            -XX:+ExitOnOutOfMemoryError -XX:AOTCacheOutput=/app/app.aot \
            -jar /app/app.jar & pid=$!; \
     get() { \
       exec 3<>/dev/tcp/127.0.0.1/$TRAINING_PORT || return 1; \
       if [ -n "${2:-}" ]; then auth="Authorization: Bearer $2"; else auth="X-No-Key: 1"; fi; \
-      printf "GET %s HTTP/1.1\r\nHost: localhost\r\n%s\r\nConnection: close\r\n\r\n" "$1" "$auth" >&3; \
+      printf "GET %s HTTP/1.1\r\nHost: localhost\r\n%s\r\nX-Forwarded-For: 203.0.113.7\r\ntraceparent: %s\r\nConnection: close\r\n\r\n" \
+        "$1" "$auth" "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01" >&3; \
       read -r _ code _ <&3; cat <&3 >/dev/null; exec 3<&-; echo "$code"; }; \
     expect() { \
       got=$(get "$2" "${3:-}") || got=nothing; \
@@ -51,25 +55,39 @@ RUN bash -euo pipefail -c ' \
       expect 200 / "$key"; expect 403 / "wrong-$key"; expect 401 /; expect 200 /health; \
     done; \
     kill -TERM "$pid"; wait "$pid"; \
-    java -XX:+UseSerialGC -XX:MaxRAMPercentage=75 -Xss512k -XX:TrimNativeHeapInterval=1000 -XX:-UsePerfData \
+    java -XX:+UseSerialGC -XX:MaxRAMPercentage=50 -XX:MaxDirectMemorySize=32m -XX:ReservedCodeCacheSize=32m \
+         -Xss512k -XX:TrimNativeHeapInterval=1000 -XX:-UsePerfData \
          -XX:AOTMode=on -XX:AOTCache=/app/app.aot -jar /app/app.jar --version >/dev/null' \
  && chmod 0644 /app/app.aot
 
 USER 10001:10001
 EXPOSE 8082
-# Flags for a 1-CPU / 1 GiB container that scales to zero:
+# Flags for a 1-CPU / 256 MiB container that scales to zero (app.yaml's limits; the smoke
+# test runs the image with them). What must fit in 256 MiB, and how each part is bounded:
+#   heap            MaxRAMPercentage=50: at most 128 MiB. The service's live data is small
+#                   (a few MiB: keys, meters, the OpenAPI document); the rest is room for
+#                   many connections at once, and for SerialGC to collect rarely.
+#   direct buffers  MaxDirectMemorySize=32m: Jetty's I/O buffers. Left alone it would be
+#                   the heap's 128 MiB on top; past it, a connection fails, not the process.
+#   code cache      ReservedCodeCacheSize=32m: compiled code for Jetty, Javalin and the
+#                   service fills a fraction of it; full, the JIT stops, nothing crashes.
+#   the rest        metaspace and the AOT-cached classes, thread stacks (-Xss512k: half the
+#                   default, enough for Jetty and Javalin; few threads), GC and JVM
+#                   internals: bounded by the fixed set of classes and threads, and well
+#                   under the 64 MiB the three bounds above leave.
+# The pages of files (the JVM's own code, the jar, the AOT cache) count too, but the kernel
+# reclaims them before it kills anything. The smoke test prints the peak the cgroup saw under
+# load; docs/deploying.md has the budget with measured figures.
 #   SerialGC: one core makes a parallel collector pure overhead (and small heaps start fastest);
-#   MaxRAMPercentage=75: heap up to 768 MiB of the 1 GiB limit, the rest for metaspace,
-#     thread stacks, the code cache and the AOT cache mapping;
-#   -Xss512k: thread stacks half the default, enough for Jetty and Javalin;
-#   C1 and C2 (no TieredStopAtLevel=1): since the Gate answers the hot requests itself,
-#     C1-only code costs about 3x the server CPU per request of C2 code, for ~20% less time
-#     to the first 200 (bench/RESULTS.md has both, measured side by side);
+#   C1 and C2 (no TieredStopAtLevel=1): C1-only code costs about 3x the server CPU per
+#     request of C2 code, for ~20% less time to the first 200 (bench/RESULTS.md has both);
 #   TrimNativeHeapInterval=1000: return the C2 compiler's freed native memory to the OS
-#     every second, which keeps RSS after a burst of load under ~96 MiB;
+#     every second, so a burst of compilation does not stay resident;
 #   -UsePerfData: no /tmp/hsperfdata file, so a read-only root filesystem works;
-#   ExitOnOutOfMemoryError: let the platform replace a broken instance;
+#   ExitOnOutOfMemoryError: a heap that is full anyway ends the process, and the platform
+#     replaces the instance, rather than limping on;
 #   AOTCache: start from the classes the training run above loaded and linked.
-ENTRYPOINT ["java", "-XX:+UseSerialGC", "-XX:MaxRAMPercentage=75", "-Xss512k", "-XX:TrimNativeHeapInterval=1000", \
+ENTRYPOINT ["java", "-XX:+UseSerialGC", "-XX:MaxRAMPercentage=50", "-XX:MaxDirectMemorySize=32m", \
+            "-XX:ReservedCodeCacheSize=32m", "-Xss512k", "-XX:TrimNativeHeapInterval=1000", \
             "-XX:-UsePerfData", "-XX:+ExitOnOutOfMemoryError", "-XX:AOTCache=/app/app.aot", \
             "-jar", "/app/app.jar"]

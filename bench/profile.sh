@@ -48,7 +48,7 @@ load 10 >/dev/null # warm-up: the JIT has compiled the path before the recording
 requests=$(load "$PROFILE_SECONDS" | awk '/ requests in /{print $1}')
 "$JDK25/bin/jcmd" "$pid" JFR.stop name=profile >/dev/null
 kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
-"$JDK25/bin/jfr" print --json --events jdk.ExecutionSample,jdk.ObjectAllocationSample "$OUT/profile.jfr" \
+"$JDK25/bin/jfr" print --json --events jdk.ExecutionSample,jdk.ObjectAllocationSample,jdk.ThreadAllocationStatistics "$OUT/profile.jfr" \
   >"$OUT/profile.json"
 
 python3 - "$OUT/profile.json" "$requests" "$which" <<'PY'
@@ -78,13 +78,21 @@ print("\n## CPU samples, inclusive, in the app, Javalin and the servlet layer (t
 keep = ("apikeyauth", "javalin", "Servlet", "Session", "logback", "micrometer", "ReferenceApp", "jackson")
 for k, v in [kv for kv in incl.most_common() if any(s in kv[0] for s in keep)][:20]:
     print(f"- {100 * v / n:4.1f}% {k}")
+# Exact: every thread's allocated bytes, at the recording's start and end (JFR writes them at each
+# end of a chunk), summed; threads that ran only in between count from zero.
+stats = collections.defaultdict(list)
+for e in events:
+    if e["type"] == "jdk.ThreadAllocationStatistics":
+        stats[e["values"]["thread"]["javaThreadId"] if e["values"]["thread"] else None].append(e["values"]["allocated"])
+exact = sum(max(v) - (min(v) if len(v) > 1 else 0) for v in stats.values())
 total = sum(e["values"]["weight"] for e in alloc)
 sites, types = collections.Counter(), collections.Counter()
 for e in alloc:
     w = e["values"]["weight"]
     sites[" < ".join(frames(e, 3))] += w
     types[e["values"]["objectClass"]["name"]] += w
-print(f"\n## Allocation: {total / max(1, requests):.0f} bytes per request (JFR's weighted samples)\n")
+print(f"\n## Allocation: {exact / max(1, requests):.0f} bytes per request (all threads, exact)\n")
+print(f"By site, from JFR's weighted samples ({total / max(1, requests):.0f} bytes per request sampled):\n")
 for k, w in sites.most_common(12):
     print(f"- {w / requests:6.0f} B  {k}")
 PY

@@ -15,7 +15,7 @@
 #   DURATION      seconds of each measured wrk run (10); WARMUP seconds before them (15)
 #   RUNS          cold starts per configuration, the median is reported (7)
 #   SERVER_CPU, CLIENT_CPU  the CPUs the server and wrk are pinned to (1 and 0)
-#   CONTAINER_MEMORY        the container's memory limit, told to the JVM as -XX:MaxRAM (1g)
+#   CONTAINER_MEMORY        the container's memory limit, told to the JVM as -XX:MaxRAM (256m, app.yaml's)
 #   LOAD_JDK17    1 to also load-test plain `java -jar` on JDK 17 (1)
 #   ROUNDS        load runs of the shipped jar and the reference app, alternating (2)
 set -euo pipefail
@@ -30,7 +30,7 @@ WARMUP=${WARMUP:-15}
 RUNS=${RUNS:-7}
 SERVER_CPU=${SERVER_CPU:-1}
 CLIENT_CPU=${CLIENT_CPU:-0}
-CONTAINER_MEMORY=${CONTAINER_MEMORY:-1g}
+CONTAINER_MEMORY=${CONTAINER_MEMORY:-256m}
 LOAD_JDK17=${LOAD_JDK17:-1}
 ROUNDS=${ROUNDS:-2}
 REFERENCE_MAIN=bench.ReferenceApp
@@ -71,7 +71,7 @@ REFERENCE_JAR=$OUT/reference.jar
 
 # --- the shipped configuration: the Dockerfile's ENTRYPOINT flags ------------------------------
 # Read from the Dockerfile, so the bench follows it; the AOT cache is made here by a training run
-# like the Dockerfile's. The container's limits (1 CPU, 1 GiB) become a pinned CPU and
+# like the Dockerfile's. The container's limits (1 CPU, 256 MiB) become a pinned CPU and
 # -XX:MaxRAM, which size the JVM as the cgroup limits would.
 entrypoint_flags() { # Dockerfile -> its ENTRYPOINT's JVM flags, one a line, without the AOT cache
   local entry=() arg skip_next=0

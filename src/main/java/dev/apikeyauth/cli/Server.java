@@ -73,6 +73,8 @@ final class Server {
                 .shutdownTimeout(config.shutdownTimeout())
                 .metrics(metrics)
                 .keyHeader(config.keyHeader().orElse(null))
+                .trustedProxies(config.forwardedAllowIps())
+                .cloudProject(config.googleCloudProject())
                 .build();
         Javalin app = App.create(services);
         try {

@@ -1,5 +1,6 @@
 package dev.apikeyauth.config;
 
+import dev.apikeyauth.http.TrustedProxies;
 import dev.apikeyauth.keys.KeyDigest;
 import dev.apikeyauth.keys.Keys;
 import java.nio.file.InvalidPathException;
@@ -25,9 +26,12 @@ import java.util.regex.Pattern;
  * @param logFormat       {@code LOG_FORMAT}
  * @param shutdownTimeout {@code SHUTDOWN_TIMEOUT}
  * @param keyHeader       {@code AUTH_API_KEY_HEADER}, if set: a header whose whole value is also a key
+ * @param forwardedAllowIps {@code FORWARDED_ALLOW_IPS}: whose forwarding headers name the caller
+ * @param googleCloudProject {@code GOOGLE_CLOUD_PROJECT}: the project the access log's trace fields name
  */
 public record Config(Optional<KeyDigest> apiKey, Optional<Path> keysFile, int port, String host,
-                     LogFormat logFormat, Duration shutdownTimeout, Optional<String> keyHeader) {
+                     LogFormat logFormat, Duration shutdownTimeout, Optional<String> keyHeader,
+                     TrustedProxies forwardedAllowIps, Optional<String> googleCloudProject) {
 
     public static final String AUTH_API_KEY = "AUTH_API_KEY";
     public static final String AUTH_API_KEYS_FILE = "AUTH_API_KEYS_FILE";
@@ -36,9 +40,11 @@ public record Config(Optional<KeyDigest> apiKey, Optional<Path> keysFile, int po
     public static final String LOG_FORMAT = "LOG_FORMAT";
     public static final String SHUTDOWN_TIMEOUT = "SHUTDOWN_TIMEOUT";
     public static final String AUTH_API_KEY_HEADER = "AUTH_API_KEY_HEADER";
+    public static final String FORWARDED_ALLOW_IPS = "FORWARDED_ALLOW_IPS";
+    public static final String GOOGLE_CLOUD_PROJECT = "GOOGLE_CLOUD_PROJECT";
     /** Every variable the service reads. */
-    public static final List<String> VARIABLES =
-            List.of(AUTH_API_KEY, AUTH_API_KEYS_FILE, PORT, HOST, LOG_FORMAT, SHUTDOWN_TIMEOUT, AUTH_API_KEY_HEADER);
+    public static final List<String> VARIABLES = List.of(AUTH_API_KEY, AUTH_API_KEYS_FILE, PORT, HOST, LOG_FORMAT,
+            SHUTDOWN_TIMEOUT, AUTH_API_KEY_HEADER, FORWARDED_ALLOW_IPS, GOOGLE_CLOUD_PROJECT);
 
     public static final int DEFAULT_PORT = 8082;
     public static final String DEFAULT_HOST = "0.0.0.0";
@@ -61,6 +67,9 @@ public record Config(Optional<KeyDigest> apiKey, Optional<Path> keysFile, int po
             "cookie", "host", "content-length", "content-type", "transfer-encoding", "connection", "expect",
             "upgrade", "te", "x-request-id", "forwarded", "x-forwarded-for", "x-forwarded-proto",
             "x-forwarded-host", "traceparent", "tracestate");
+    /** A project id (6–30 characters), optionally scoped by a domain as the oldest projects are. */
+    private static final Pattern PROJECT_ID =
+            Pattern.compile("([a-z0-9][a-z0-9.-]{0,61}[a-z0-9]:)?[a-z][a-z0-9-]{4,28}[a-z0-9]");
 
     /** Whether any key source is configured; without one the service has nothing to accept. */
     public boolean hasKeySource() {
@@ -82,7 +91,9 @@ public record Config(Optional<KeyDigest> apiKey, Optional<Path> keysFile, int po
                 host(env.get(HOST)),
                 logFormat(env.get(LOG_FORMAT)),
                 shutdownTimeout(env.get(SHUTDOWN_TIMEOUT)),
-                keyHeader(env.get(AUTH_API_KEY_HEADER)));
+                keyHeader(env.get(AUTH_API_KEY_HEADER)),
+                forwardedAllowIps(env.get(FORWARDED_ALLOW_IPS)),
+                googleCloudProject(env.get(GOOGLE_CLOUD_PROJECT)));
     }
 
     private static Optional<String> keyHeader(String value) {
@@ -193,6 +204,30 @@ public record Config(Optional<KeyDigest> apiKey, Optional<Path> keysFile, int po
             throw new ConfigException(accepts);
         }
         return duration;
+    }
+
+    private static TrustedProxies forwardedAllowIps(String value) {
+        if (value == null) {
+            return TrustedProxies.NONE;
+        }
+        try {
+            return TrustedProxies.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(FORWARDED_ALLOW_IPS + " must be * or a comma-separated list of IP addresses "
+                    + "and CIDR ranges such as 127.0.0.1,10.0.0.0/8; "
+                    + (e.getMessage().isEmpty() ? "it has an empty entry" : quote(e.getMessage()) + " is neither"));
+        }
+    }
+
+    private static Optional<String> googleCloudProject(String value) {
+        if (value == null) {
+            return Optional.empty();
+        }
+        if (!PROJECT_ID.matcher(value).matches()) {
+            throw new ConfigException(GOOGLE_CLOUD_PROJECT + " must be a Google Cloud project id (6-30 lowercase "
+                    + "letters, digits and hyphens, such as my-project-123), got " + quote(value));
+        }
+        return Optional.of(value);
     }
 
     /** A non-secret value, shortened and with control characters escaped, for an error line. */

@@ -94,6 +94,9 @@ public final class App {
                 http.setRequestHeaderSize(MAX_HEADER_BYTES);
                 http.setIdleTimeout(services.idleTimeout().toMillis());
                 setMinRequestDataRate(http);
+                if (!services.trustedProxies().isNone()) {
+                    http.addCustomizer(new ForwardedClient(services.trustedProxies()));
+                }
             });
             config.jetty.modifyServer(server -> {
                 // Javalin attaches its servlet inside the innermost wrapper. On stop the graceful
@@ -129,7 +132,8 @@ public final class App {
                     Responses.send(null, res, 500, Responses.JSON, ByteBuffer.wrap(ApiError.INTERNAL_ERROR.body()));
                 }
             });
-            RequestLog requestLog = new RequestLog(metrics, routes, config.router);
+            RequestLog requestLog = new RequestLog(metrics, routes, config.router,
+                    services.cloudProject().orElse(null));
             config.requestLogger.http(requestLog::log);
             config.events.serverStopped(metrics::close);
         });
@@ -195,10 +199,13 @@ public final class App {
      * @param writeTimeout    how long one response may take to reach a client that reads slowly
      * @param keyHeader       the header whose whole value is also accepted as a key
      *                        ({@code AUTH_API_KEY_HEADER}), if any
+     * @param trustedProxies  the peers whose forwarding headers name the caller's address
+     * @param cloudProject    the Google Cloud project the access log's trace fields name, if any
      */
     public record Services(KeyStore keys, Clock clock, Health health, Handler hello,
                            Duration shutdownTimeout, AuthListener authListener, Metrics metrics,
-                           Duration idleTimeout, Duration writeTimeout, Optional<String> keyHeader) {
+                           Duration idleTimeout, Duration writeTimeout, Optional<String> keyHeader,
+                           TrustedProxies trustedProxies, Optional<String> cloudProject) {
 
         public Services {
             Objects.requireNonNull(keys, "keys");
@@ -211,6 +218,8 @@ public final class App {
             Objects.requireNonNull(idleTimeout, "idleTimeout");
             Objects.requireNonNull(writeTimeout, "writeTimeout");
             Objects.requireNonNull(keyHeader, "keyHeader");
+            Objects.requireNonNull(trustedProxies, "trustedProxies");
+            Objects.requireNonNull(cloudProject, "cloudProject");
         }
 
         /** The production collaborators around {@code keys}. */
@@ -235,6 +244,8 @@ public final class App {
             builder.idleTimeout = idleTimeout;
             builder.writeTimeout = writeTimeout;
             builder.keyHeader = keyHeader.orElse(null);
+            builder.trustedProxies = trustedProxies;
+            builder.cloudProject = cloudProject;
             return builder;
         }
 
@@ -250,6 +261,8 @@ public final class App {
             private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
             private Duration writeTimeout = Responses.WRITE_TIMEOUT;
             private String keyHeader;
+            private TrustedProxies trustedProxies = TrustedProxies.NONE;
+            private Optional<String> cloudProject = Optional.empty();
 
             private Builder(KeyStore keys) {
                 this.keys = keys;
@@ -306,10 +319,20 @@ public final class App {
                 return this;
             }
 
+            public Builder trustedProxies(TrustedProxies value) {
+                trustedProxies = value;
+                return this;
+            }
+
+            public Builder cloudProject(Optional<String> value) {
+                cloudProject = value;
+                return this;
+            }
+
             public Services build() {
                 return new Services(keys, clock, health == null ? new Health() : health, hello, shutdownTimeout,
                         authListener, metrics == null ? new Metrics() : metrics, idleTimeout, writeTimeout,
-                        Optional.ofNullable(keyHeader));
+                        Optional.ofNullable(keyHeader), trustedProxies, cloudProject);
             }
         }
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.apikeyauth.http.TrustedProxies;
 import dev.apikeyauth.keys.KeyDigest;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +18,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class ConfigTest {
     static final String KEY = "config-test-key-0123456789";
+    static final String ALLOW_IPS = "FORWARDED_ALLOW_IPS must be * or a comma-separated list of IP addresses and "
+            + "CIDR ranges such as 127.0.0.1,10.0.0.0/8; ";
+    static final String PROJECT = "GOOGLE_CLOUD_PROJECT must be a Google Cloud project id (6-30 lowercase letters, "
+            + "digits and hyphens, such as my-project-123), got ";
 
     static ConfigException rejected(Map<String, String> env) {
         return assertThrows(ConfigException.class, () -> Config.fromEnv(env));
@@ -26,7 +31,7 @@ class ConfigTest {
     void emptyEnvironment_givesTheDefaults_andNoKeySource() {
         Config config = Config.fromEnv(Map.of());
         assertEquals(new Config(Optional.empty(), Optional.empty(), 8082, "0.0.0.0", LogFormat.TEXT,
-                Duration.ofSeconds(8), Optional.empty()), config);
+                Duration.ofSeconds(8), Optional.empty(), TrustedProxies.NONE, Optional.empty()), config);
         assertFalse(config.hasKeySource());
     }
 
@@ -34,7 +39,8 @@ class ConfigTest {
     void everyVariable_isRead() {
         Config config = Config.fromEnv(Map.of("AUTH_API_KEY", KEY, "AUTH_API_KEYS_FILE", "/etc/keys/keys.txt",
                 "PORT", "9090", "HOST", "127.0.0.1", "LOG_FORMAT", "json", "SHUTDOWN_TIMEOUT", "500ms",
-                "AUTH_API_KEY_HEADER", "X-API-Key"));
+                "AUTH_API_KEY_HEADER", "X-API-Key",
+                "FORWARDED_ALLOW_IPS", "10.0.0.0/8", "GOOGLE_CLOUD_PROJECT", "my-project-123"));
         assertEquals(Optional.of(KeyDigest.of(KEY)), config.apiKey());
         assertEquals(Optional.of(Path.of("/etc/keys/keys.txt")), config.keysFile());
         assertEquals(9090, config.port());
@@ -42,8 +48,10 @@ class ConfigTest {
         assertEquals(LogFormat.JSON, config.logFormat());
         assertEquals(Duration.ofMillis(500), config.shutdownTimeout());
         assertEquals(Optional.of("X-API-Key"), config.keyHeader());
+        assertEquals("[10.0.0.0/8]", config.forwardedAllowIps().toString());
+        assertEquals(Optional.of("my-project-123"), config.googleCloudProject());
         assertTrue(config.hasKeySource());
-        assertEquals(Config.VARIABLES.size(), 7);
+        assertEquals(9, Config.VARIABLES.size());
     }
 
     @Test
@@ -95,6 +103,18 @@ class ConfigTest {
         "HOST|bad host|HOST must be an IP address or host name to bind, such as 0.0.0.0, 127.0.0.1 or ::, got \"bad host\"",
         "HOST|''|HOST must be an IP address or host name to bind, such as 0.0.0.0, 127.0.0.1 or ::, got \"\"",
         "AUTH_API_KEYS_FILE|' '|AUTH_API_KEYS_FILE is set but empty; give the path of a keys file",
+        "FORWARDED_ALLOW_IPS|localhost|" + ALLOW_IPS + "\"localhost\" is neither",
+        "FORWARDED_ALLOW_IPS|127.0.0.1,10.0.0.0/33|" + ALLOW_IPS + "\"10.0.0.0/33\" is neither",
+        "FORWARDED_ALLOW_IPS|127.0.0.1/|" + ALLOW_IPS + "\"127.0.0.1/\" is neither",
+        "FORWARDED_ALLOW_IPS|10.0.0.0/8 192.168.0.0/16|" + ALLOW_IPS + "\"10.0.0.0/8 192.168.0.0/16\" is neither",
+        "FORWARDED_ALLOW_IPS|010.0.0.1|" + ALLOW_IPS + "\"010.0.0.1\" is neither",
+        "FORWARDED_ALLOW_IPS|1.2.3|" + ALLOW_IPS + "\"1.2.3\" is neither",
+        "FORWARDED_ALLOW_IPS|::1%lo|" + ALLOW_IPS + "\"::1%lo\" is neither",
+        "FORWARDED_ALLOW_IPS|''|" + ALLOW_IPS + "it has an empty entry",
+        "FORWARDED_ALLOW_IPS|'127.0.0.1,'|" + ALLOW_IPS + "it has an empty entry",
+        "GOOGLE_CLOUD_PROJECT|''|" + PROJECT + "\"\"",
+        "GOOGLE_CLOUD_PROJECT|My-Project|" + PROJECT + "\"My-Project\"",
+        "GOOGLE_CLOUD_PROJECT|projects/x/traces|" + PROJECT + "\"projects/x/traces\"",
     })
     void badValue_stopsStartup_withOneLineNamingTheVariable(String name, String value, String message) {
         assertEquals(message, rejected(Map.of(name, value)).getMessage());
@@ -157,5 +177,23 @@ class ConfigTest {
     @ValueSource(strings = {"json", "JSON", "Json"})
     void logFormat_ignoresCase(String value) {
         assertEquals(LogFormat.JSON, Config.fromEnv(Map.of("LOG_FORMAT", value)).logFormat());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "*|*",
+        "127.0.0.1|[127.0.0.1]",
+        "' 127.0.0.1 , 10.0.0.0/8 ,::1,fd00::/8'|[127.0.0.1, 10.0.0.0/8, ::1, fd00::/8]",
+        "127.0.0.1,*|*",
+        "0.0.0.0/0|[0.0.0.0/0]",
+    })
+    void forwardedAllowIps_takesAddressesRangesOrAStar(String value, String read) {
+        assertEquals(read, Config.fromEnv(Map.of("FORWARDED_ALLOW_IPS", value)).forwardedAllowIps().toString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"my-project", "my-project-123", "example.com:my-project", "a23456"})
+    void googleCloudProject_takesProjectIds(String value) {
+        assertEquals(Optional.of(value), Config.fromEnv(Map.of("GOOGLE_CLOUD_PROJECT", value)).googleCloudProject());
     }
 }

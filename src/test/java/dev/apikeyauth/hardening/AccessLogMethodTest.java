@@ -13,6 +13,7 @@ import dev.apikeyauth.testsupport.RunningApp;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -49,7 +50,8 @@ class AccessLogMethodTest {
                     .findFirst().orElseThrow();
             assertTrue(line.getFormattedMessage().startsWith("long-method other / 401 "), line.getFormattedMessage());
             assertFalse(line.getFormattedMessage().contains("XXXX"), line.getFormattedMessage());
-            assertTrue(line.getKeyValuePairs().stream().anyMatch(kv -> kv.key.equals("method") && kv.value.equals("other")));
+            assertTrue(line.getKeyValuePairs().stream().anyMatch(kv -> kv.key.equals("httpRequest")
+                    && ((Map<?, ?>) kv.value).get("requestMethod").equals("other")), line.toString());
         } finally {
             logger.detachAppender(appender);
         }

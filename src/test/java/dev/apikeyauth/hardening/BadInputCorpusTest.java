@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.apikeyauth.http.TrustedProxies;
 import dev.apikeyauth.testsupport.RawHttp;
 import dev.apikeyauth.testsupport.RunningApp;
 import java.io.ByteArrayOutputStream;
@@ -35,10 +36,16 @@ class BadInputCorpusTest {
     static final String HELLO = "{\"message\":\"Hello, World!\"}";
     static RunningApp app;
 
+    /**
+     * The app trusts loopback as a proxy (FORWARDED_ALLOW_IPS=127.0.0.1), so every forwarding
+     * header of the corpus is parsed: whatever it holds, it may change no answer.
+     */
     @BeforeAll
     static void start() {
-        // With the optional key header on, so the corpus reaches its rows too (AUTH_API_KEY_HEADER).
-        app = RunningApp.start(RunningApp.services().keyHeader("X-API-Key"));
+        // With the optional key header on, so the corpus reaches its rows too (AUTH_API_KEY_HEADER),
+        // and loopback trusted as a proxy, so the forwarding headers are read (FORWARDED_ALLOW_IPS).
+        app = RunningApp.start(RunningApp.services().keyHeader("X-API-Key")
+                .trustedProxies(TrustedProxies.parse("127.0.0.1")));
     }
 
     @AfterAll
@@ -253,7 +260,33 @@ class BadInputCorpusTest {
             c("X-Request-Id of 129 characters", get(AUTH + "X-Request-Id: " + "r".repeat(129) + "\r\n"), 200),
             c("X-Request-Id with spaces", get(AUTH + "X-Request-Id: a b c\r\n"), 200),
             c("two X-Request-Id headers", get(AUTH + "X-Request-Id: one\r\nX-Request-Id: two\r\n"), 200),
-            c("X-Forwarded-For spoofing changes nothing", get("X-Forwarded-For: 127.0.0.1\r\n"), 401)));
+            c("X-Forwarded-For spoofing changes nothing", get("X-Forwarded-For: 127.0.0.1\r\n"), 401),
+            // --- forwarding headers from a trusted peer: a bad one leaves the TCP peer, never fails
+            c("X-Forwarded-For not an address", get(AUTH + "X-Forwarded-For: not-an-address\r\n"), 200),
+            c("X-Forwarded-For empty", get(AUTH + "X-Forwarded-For:\r\n"), 200),
+            c("X-Forwarded-For of commas only", get(AUTH + "X-Forwarded-For: ,,,\r\n"), 200),
+            c("X-Forwarded-For host name", get(AUTH + "X-Forwarded-For: localhost\r\n"), 200),
+            c("X-Forwarded-For unknown", get(AUTH + "X-Forwarded-For: unknown, 203.0.113.7\r\n"), 200),
+            c("X-Forwarded-For with ports and brackets", get(AUTH + "X-Forwarded-For: [::1]:80, 203.0.113.7:1\r\n"), 200),
+            c("X-Forwarded-For IPv6 with a zone", get(AUTH + "X-Forwarded-For: fe80::1%eth0\r\n"), 200),
+            c("X-Forwarded-For IPv6 of nine groups", get(AUTH + "X-Forwarded-For: 1:2:3:4:5:6:7:8:9\r\n"), 200),
+            c("X-Forwarded-For octet over 255", get(AUTH + "X-Forwarded-For: 203.0.113.256\r\n"), 200),
+            c("X-Forwarded-For of 500 entries", get(AUTH + "X-Forwarded-For: " + "203.0.113.7, ".repeat(499)
+                    + "203.0.113.8\r\n"), 200),
+            c("X-Forwarded-For of 8 KiB", get(AUTH + "X-Forwarded-For: " + "1".repeat(8 * 1024) + "\r\n"), 431),
+            c("X-Forwarded-For with a NUL", get(AUTH + "X-Forwarded-For: 203.0.113.7\u0000\r\n"), 400),
+            c("X-Forwarded-For Latin-1", get(AUTH + "X-Forwarded-For: 203.0.113.\u00e9\r\n"), 200, 400),
+            c("two X-Forwarded-For headers, one malformed", get(AUTH + "X-Forwarded-For: 203.0.113.7\r\n"
+                    + "X-Forwarded-For: ::g\r\n"), 200),
+            c("Forwarded with an unclosed quote", get(AUTH + "Forwarded: for=\"203.0.113.7\r\n"), 200),
+            c("Forwarded obfuscated identifier", get(AUTH + "Forwarded: for=_hidden\r\n"), 200),
+            c("Forwarded unknown", get(AUTH + "Forwarded: for=unknown;proto=https\r\n"), 200),
+            c("Forwarded with a trailing backslash", get(AUTH + "Forwarded: for=\"\\\r\n"), 200),
+            c("Forwarded of separators only", get(AUTH + "Forwarded: ;;,,;\r\n"), 200),
+            c("Forwarded with two for", get(AUTH + "Forwarded: for=203.0.113.7;for=198.51.100.1\r\n"), 200),
+            c("Forwarded of 500 elements", get(AUTH + "Forwarded: " + "for=203.0.113.7,".repeat(400)
+                    + "for=203.0.113.8\r\n"), 200),
+            c("forwarding headers give no key", get("X-Forwarded-For: bad\r\nForwarded: for=\"\r\n"), 401)));
         cases.add(pipelined("pipelined: valid then no key",
                 get(AUTH) + get(""), List.of(Set.of(200), Set.of(401))));
         cases.add(pipelined("pipelined: three with keys",

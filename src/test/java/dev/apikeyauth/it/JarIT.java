@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.apikeyauth.keys.KeyDigest;
 import dev.apikeyauth.testsupport.JarProcess;
+import dev.apikeyauth.testsupport.JsonLogLines;
 import dev.apikeyauth.testsupport.Markdown;
 import dev.apikeyauth.testsupport.Tools;
 import java.io.File;
@@ -139,30 +140,81 @@ class JarIT {
         }
     }
 
+    /**
+     * A whole run with LOG_FORMAT=json, as the platform runs it: every line of standard output and
+     * error is one JSON object in the platform's shape (JsonLogLines), warnings and errors included;
+     * the access lines name the caller behind a trusted proxy and the request's trace.
+     */
     @Test
-    void jsonLogFormat_writesOneJsonObjectPerLine() throws Exception {
+    void jsonLogFormat_everyLineOfARun_isOneObjectInThePlatformsShape(@TempDir Path dir) throws Exception {
+        Path keys = Files.writeString(dir.resolve("keys.txt"), "ci " + KeyDigest.of(KEY).format() + "\n");
+        String trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+        String span = "00f067aa0ba902b7";
         int port = JarProcess.freePort();
-        try (JarProcess jar = JarProcess.start(Map.of("AUTH_API_KEY", KEY, "PORT", "" + port, "HOST", "127.0.0.1",
-                "LOG_FORMAT", "json"), "")) {
+        try (JarProcess jar = JarProcess.start(Map.of("AUTH_API_KEYS_FILE", keys.toString(), "PORT", "" + port,
+                "HOST", "127.0.0.1", "LOG_FORMAT", "json", "FORWARDED_ALLOW_IPS", "127.0.0.1",
+                "GOOGLE_CLOUD_PROJECT", "my-project-123"), "")) {
             JarProcess.awaitHealthy(port, jar.process);
-            get(port, "/", KEY);
+            HttpClient client = HttpClient.newHttpClient();
+            HttpResponse<String> hello = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/?q=1"))
+                    .header("Authorization", "Bearer " + KEY).header("X-Request-Id", "json-ok")
+                    .header("X-Forwarded-For", "203.0.113.7").header("traceparent", "00-" + trace + "-" + span + "-01")
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, hello.statusCode());
+            HttpResponse<String> refused = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/x"))
+                    .header("X-Request-Id", "json-refused").header("X-Forwarded-For", "not an address")
+                    .header("traceparent", "00-" + trace + "-" + span + "-01-x").build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, refused.statusCode());
+            assertEquals(403, get(port, "/", KEY + "x").statusCode());
+
+            // A warning and an error of the service's own: the keys file turns to garbage, then empty.
+            Files.writeString(keys, "this is no keys file\n");
+            awaitLine(jar, "\"severity\":\"ERROR\"");
+            Files.writeString(keys, "# everyone locked out\n");
+            awaitLine(jar, "\"severity\":\"WARNING\"");
+            assertEquals(403, get(port, "/", KEY).statusCode());
+
             jar.process.destroy();
             assertTrue(jar.process.waitFor(10, TimeUnit.SECONDS));
             assertEquals(0, jar.exitValue());
-            ObjectMapper mapper = new ObjectMapper();
-            List<String> lines = jar.out().lines().toList();
-            assertTrue(lines.size() >= 4, jar.out());
-            boolean sawAccess = false;
-            for (String line : lines) {
-                JsonNode node = mapper.readTree(line);
-                assertTrue(node.isObject(), line);
-                assertTrue(node.has("level") && node.has("timestamp"), line);
-                if ("access".equals(node.path("loggerName").asText()) && line.contains("\"default\"")) {
-                    sawAccess = true;
-                }
-            }
-            assertTrue(sawAccess, jar.out());
-            assertFalse(jar.out().contains(KEY));
+            List<JsonNode> lines = JsonLogLines.parseAll(jar.out());
+            lines.addAll(JsonLogLines.parseAll(jar.err()));
+            assertTrue(lines.size() >= 8, jar.out());
+
+            JsonNode ok = access(lines, "json-ok");
+            assertEquals("/", ok.at("/httpRequest/requestUrl").asText());
+            assertEquals(200, ok.at("/httpRequest/status").asInt());
+            assertEquals("203.0.113.7", ok.at("/httpRequest/remoteIp").asText());
+            assertEquals("ci", ok.get("keyId").asText());
+            assertEquals(trace, ok.get("traceId").asText());
+            assertEquals("projects/my-project-123/traces/" + trace, ok.get("logging.googleapis.com/trace").asText());
+            assertEquals(span, ok.get("logging.googleapis.com/spanId").asText());
+            JsonNode unmatched = access(lines, "json-refused");
+            assertEquals("unmatched", unmatched.at("/httpRequest/requestUrl").asText());
+            assertEquals(401, unmatched.at("/httpRequest/status").asInt());
+            assertEquals("127.0.0.1", unmatched.at("/httpRequest/remoteIp").asText());
+            assertFalse(unmatched.has("traceId"), "an invalid traceparent is ignored");
+            assertTrue(lines.stream().anyMatch(n -> n.get("severity").asText().equals("WARNING")
+                    && n.get("message").asText().contains("every request will be refused")), jar.out());
+            assertTrue(lines.stream().anyMatch(n -> n.get("severity").asText().equals("ERROR")
+                    && n.get("message").asText().startsWith("Reloading keys failed")), jar.out());
+            assertFalse(jar.out().contains(KEY) || jar.err().contains(KEY), "the key reached the log");
+        }
+    }
+
+    static JsonNode access(List<JsonNode> lines, String requestId) {
+        return lines.stream().filter(n -> n.get("logger").asText().equals("access")
+                && n.path("requestId").asText().equals(requestId)).findFirst()
+                .orElseThrow(() -> new AssertionError("no access line for " + requestId + ": " + lines));
+    }
+
+    /** Polls the output until a line holds {@code text}, for at most the contract's 10 s of a reload. */
+    static void awaitLine(JarProcess jar, String text) throws Exception {
+        long begin = System.nanoTime();
+        while (!jar.out().contains(text)) {
+            assertTrue(System.nanoTime() - begin < TimeUnit.SECONDS.toNanos(10), "no " + text + " in " + jar.out());
+            Thread.sleep(20);
         }
     }
 

@@ -22,6 +22,7 @@ import io.restassured.response.Response;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -176,8 +177,13 @@ class NoKeyInLogsTest {
         assertTrue(refused.matches("rid-2 GET unmatched 401 \\d+\\.\\d\\dms key=- auth=missing client=127\\.0\\.0\\.1"), refused);
         assertFalse(lines.stream().anyMatch(l -> l.contains("secret-query")), "query strings are never logged");
         var kvp = access.get(0).getKeyValuePairs();
-        assertEquals(List.of("requestId", "method", "path", "status", "durationMs", "key", "auth", "client"),
-                kvp.stream().map(p -> p.key).toList());
+        assertEquals(List.of("httpRequest", "requestId", "keyId", "auth"), kvp.stream().map(p -> p.key).toList());
+        Map<?, ?> httpRequest = (Map<?, ?>) kvp.get(0).value;
+        assertEquals(List.of("requestMethod", "requestUrl", "status", "latency", "remoteIp", "protocol"),
+                List.copyOf(httpRequest.keySet()));
+        assertEquals("/", httpRequest.get("requestUrl"));
+        assertEquals(200, httpRequest.get("status"));
+        assertTrue(httpRequest.get("latency").toString().matches("\\d+\\.\\d{6}s"), httpRequest.toString());
     }
 
     @Test

@@ -10,14 +10,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.apikeyauth.config.Config;
+import dev.apikeyauth.config.LogFormat;
 import dev.apikeyauth.http.App;
 import dev.apikeyauth.testsupport.RunningApp;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -81,6 +84,48 @@ class DeploymentFilesTest {
     }
 
     @Test
+    void appYaml_valuesAreOnesTheConfigAccepts_withJsonLogsAndTheProxyTrusted() {
+        Map<String, String> env = new HashMap<>();
+        container.path("env").forEach(variable -> {
+            if (variable.has("value")) {
+                env.put(variable.path("name").asText(), variable.path("value").asText());
+            }
+        });
+        env.put(Config.AUTH_API_KEY, RunningApp.KEY); // from the secret
+        Config config = Config.fromEnv(env);
+        assertEquals(LogFormat.JSON, config.logFormat(), "the platform reads JSON lines");
+        assertTrue(config.forwardedAllowIps().trustsAny(), "FORWARDED_ALLOW_IPS: the platform's proxy is the peer");
+    }
+
+    @Test
+    void appYaml_memoryLimit_isTheOneTheSmokeTestRunsTheImageWith() throws IOException {
+        JsonNode limits = container.at("/resources/limits");
+        assertEquals("256Mi", limits.path("memory").asText());
+        String smoke = Files.readString(Path.of("scripts", "container-smoke.sh"));
+        Matcher memory = Pattern.compile("(?m)^MEMORY=(\\d+)m$").matcher(smoke);
+        Matcher cpus = Pattern.compile("(?m)^CPUS=(\\S+)$").matcher(smoke);
+        assertTrue(memory.find() && cpus.find(), "scripts/container-smoke.sh sets MEMORY and CPUS");
+        assertEquals(limits.path("memory").asText(), memory.group(1) + "Mi");
+        assertEquals(limits.path("cpu").asText(), cpus.group(1));
+        assertEquals(limits.path("memory").asText(), container.at("/resources/requests/memory").asText(),
+                "memory requested as limited");
+    }
+
+    @Test
+    void dockerfile_boundsHeapDirectMemoryAndCodeCache_withinTheLimit() throws IOException {
+        List<String> flags = entrypoint();
+        int heapPercent = Integer.parseInt(flag(flags, "-XX:MaxRAMPercentage="));
+        int directMiB = Integer.parseInt(flag(flags, "-XX:MaxDirectMemorySize=").replace("m", ""));
+        int codeMiB = Integer.parseInt(flag(flags, "-XX:ReservedCodeCacheSize=").replace("m", ""));
+        int limitMiB = 256;
+        // What is left must hold metaspace, stacks and the JVM's own memory (docs/deploying.md
+        // has the budget and what was measured).
+        int rest = limitMiB - limitMiB * heapPercent / 100 - directMiB - codeMiB;
+        assertTrue(rest >= 64, "heap " + heapPercent + "%, direct " + directMiB + " MiB, code " + codeMiB
+                + " MiB leave " + rest + " MiB of " + limitMiB);
+    }
+
+    @Test
     void appYaml_probesGetAPublicPath_onTheContainerPort() {
         for (JsonNode probe : probes()) {
             assertTrue(App.publicPaths().contains(probe.path("path").asText()),
@@ -121,11 +166,21 @@ class DeploymentFilesTest {
         assertNotEquals("0", uid);
     }
 
-    @Test
-    void dockerfile_trainsTheAotCache_withTheEntrypointsJvmFlags() throws IOException {
+    private static List<String> entrypoint() throws IOException {
         List<String> entrypoint = new ArrayList<>();
         new ObjectMapper().readTree(single("ENTRYPOINT").substring("ENTRYPOINT ".length()))
                 .forEach(arg -> entrypoint.add(arg.asText()));
+        return entrypoint;
+    }
+
+    private static String flag(List<String> flags, String prefix) {
+        return flags.stream().filter(f -> f.startsWith(prefix)).map(f -> f.substring(prefix.length())).findFirst()
+                .orElseThrow(() -> new AssertionError("the ENTRYPOINT has no " + prefix + ": " + flags));
+    }
+
+    @Test
+    void dockerfile_trainsTheAotCache_withTheEntrypointsJvmFlags() throws IOException {
+        List<String> entrypoint = entrypoint();
         assertEquals("java", entrypoint.get(0));
         assertTrue(entrypoint.contains("-XX:AOTCache=/app/app.aot"), entrypoint::toString);
 
