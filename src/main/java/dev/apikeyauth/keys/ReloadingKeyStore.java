@@ -52,6 +52,14 @@ public final class ReloadingKeyStore implements KeyStore, AutoCloseable {
      * would lock callers out for a moment. Waiting for the file to settle avoids that.
      */
     public static final Duration DEFAULT_SETTLE = Duration.ofMillis(500);
+    /**
+     * How many settle times an empty file must rest before it is read. Every in-place edit is
+     * empty between its truncate and its write, and a writer that loses the CPU there (a loaded
+     * machine, a GC pause) can leave it so for longer than the settle time; read then, it would
+     * lock every caller out. An operator who empties the file on purpose waits longer instead:
+     * with the defaults, still well within the contract's 10 s.
+     */
+    static final int EMPTY_SETTLE_FACTOR = 10;
 
     private static final Logger LOG = LoggerFactory.getLogger(ReloadingKeyStore.class);
     private static final String NOT_REGULAR = "is not a regular file";
@@ -162,7 +170,7 @@ public final class ReloadingKeyStore implements KeyStore, AutoCloseable {
             pending = fingerprint;
             pendingSince = System.nanoTime();
             return;
-        } else if (System.nanoTime() - pendingSince < settleNanos) {
+        } else if (System.nanoTime() - pendingSince < settleNanos(fingerprint)) {
             return;
         }
         pending = null;
@@ -203,6 +211,15 @@ public final class ReloadingKeyStore implements KeyStore, AutoCloseable {
             }
             failure = message;
         }
+    }
+
+    /** How long {@code fingerprint} must stay unchanged before it is read. */
+    private long settleNanos(Fingerprint fingerprint) {
+        if (fingerprint.size() != 0) {
+            return settleNanos;
+        }
+        return settleNanos > Long.MAX_VALUE / EMPTY_SETTLE_FACTOR ? Long.MAX_VALUE
+                : settleNanos * EMPTY_SETTLE_FACTOR;
     }
 
     private Loaded load(Fingerprint fingerprint) throws KeysFileException {

@@ -11,6 +11,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.List;
@@ -192,6 +193,52 @@ class ReloadPolicyTest {
                 "Reloading keys failed, the previous 1 key(s) stay in force: keys file " + file
                         + " line 1: expected 'id sha256:<64 hex digits> [expires=<instant>] [scopes=<a,b>]'"),
                 messagesAt(Level.ERROR));
+    }
+
+    // --- an in-place edit (CONTRACT §2: editing in place must work, without failing any request)
+
+    @Test
+    void anInPlaceEdit_whoseWriterStallsBetweenTruncateAndWrite_neverPutsTheEmptyFileInForce() throws Exception {
+        // Between the truncate and the write of an in-place edit the file is empty: valid, and
+        // holding no keys. A writer that loses the CPU there for longer than the settle time (a
+        // loaded machine, a GC pause) must not lock every caller out meanwhile.
+        Path file = Files.writeString(dir.resolve("keys.txt"), line("old", OLD_KEY));
+        Duration settle = Duration.ofMillis(200);
+        open(file, settle);
+        Files.write(file, new byte[0]); // the truncate: same file, now empty
+        long truncated = System.nanoTime();
+        while (System.nanoTime() - truncated < settle.multipliedBy(3).toNanos()) {
+            store.poll();
+            assertTrue(has(OLD_KEY), "the half-done edit was put in force");
+            Thread.sleep(10);
+        }
+
+        Files.writeString(file, line("new", NEW_KEY) + line("old", OLD_KEY), StandardOpenOption.APPEND);
+        pollUntil("the finished edit is loaded", () -> has(NEW_KEY));
+        assertTrue(has(OLD_KEY));
+        assertEquals(1, reloads.get(), "the empty moment was counted as a reload");
+        assertEquals(0, failures.get());
+    }
+
+    @Test
+    void aFileEmptiedOnPurpose_isPutInForce_afterRestingLonger_andWithTheDefaultsWithinTenSeconds() throws Exception {
+        // Detected at the next poll, rested, read at the poll after that: within the contract's 10 s.
+        Duration worstCase = ReloadingKeyStore.DEFAULT_INTERVAL.multipliedBy(2)
+                .plus(SETTLE.multipliedBy(ReloadingKeyStore.EMPTY_SETTLE_FACTOR));
+        assertTrue(worstCase.compareTo(Duration.ofSeconds(10)) < 0, "an emptied file waits " + worstCase);
+
+        Path file = Files.writeString(dir.resolve("keys.txt"), line("old", OLD_KEY));
+        Duration settle = Duration.ofMillis(50);
+        open(file, settle);
+        Files.write(file, new byte[0]);
+        long emptied = System.nanoTime();
+        pollUntil("the emptied file is loaded", () -> !has(OLD_KEY));
+        long restedNanos = System.nanoTime() - emptied;
+        long needed = settle.multipliedBy(ReloadingKeyStore.EMPTY_SETTLE_FACTOR).toNanos();
+        assertTrue(restedNanos >= needed, "loaded after resting only " + restedNanos + " ns");
+        assertEquals(0, store.current().size());
+        assertEquals(1, reloads.get());
+        assertEquals(0, failures.get());
     }
 
     // --- what is logged when no key is left (CONTRACT §2: a valid file with no keys is a warning)
