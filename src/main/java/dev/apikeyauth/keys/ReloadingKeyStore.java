@@ -53,13 +53,15 @@ public final class ReloadingKeyStore implements KeyStore, AutoCloseable {
      */
     public static final Duration DEFAULT_SETTLE = Duration.ofMillis(500);
     /**
-     * How many settle times an empty file must rest before it is read. Every in-place edit is
-     * empty between its truncate and its write, and a writer that loses the CPU there (a loaded
-     * machine, a GC pause) can leave it so for longer than the settle time; read then, it would
-     * lock every caller out. An operator who empties the file on purpose waits longer instead:
-     * with the defaults, still well within the contract's 10 s.
+     * How long an empty file must stay unchanged before it is read (or the settle time, if longer).
+     * Every in-place edit is empty between its truncate and its write, and a writer that loses the
+     * CPU there (a loaded machine, a GC pause) can leave it so for far longer than the settle time:
+     * under load, over half a second was seen. Read then, it would lock every caller out. Measured
+     * from the poll that first sees it, not scaled with the settle time: what it must outlast is a
+     * stalled writer, whatever the settle time. Emptying the file on purpose takes this much longer;
+     * with the default interval, still well within the contract's 10 s.
      */
-    static final int EMPTY_SETTLE_FACTOR = 10;
+    static final Duration EMPTY_SETTLE = Duration.ofSeconds(5);
 
     private static final Logger LOG = LoggerFactory.getLogger(ReloadingKeyStore.class);
     private static final String NOT_REGULAR = "is not a regular file";
@@ -215,11 +217,7 @@ public final class ReloadingKeyStore implements KeyStore, AutoCloseable {
 
     /** How long {@code fingerprint} must stay unchanged before it is read. */
     private long settleNanos(Fingerprint fingerprint) {
-        if (fingerprint.size() != 0) {
-            return settleNanos;
-        }
-        return settleNanos > Long.MAX_VALUE / EMPTY_SETTLE_FACTOR ? Long.MAX_VALUE
-                : settleNanos * EMPTY_SETTLE_FACTOR;
+        return fingerprint.size() == 0 ? Math.max(settleNanos, EMPTY_SETTLE.toNanos()) : settleNanos;
     }
 
     private Loaded load(Fingerprint fingerprint) throws KeysFileException {

@@ -203,11 +203,10 @@ class ReloadPolicyTest {
         // holding no keys. A writer that loses the CPU there for longer than the settle time (a
         // loaded machine, a GC pause) must not lock every caller out meanwhile.
         Path file = Files.writeString(dir.resolve("keys.txt"), line("old", OLD_KEY));
-        Duration settle = Duration.ofMillis(200);
-        open(file, settle);
+        open(file, Duration.ofMillis(50));
         Files.write(file, new byte[0]); // the truncate: same file, now empty
         long truncated = System.nanoTime();
-        while (System.nanoTime() - truncated < settle.multipliedBy(3).toNanos()) {
+        while (System.nanoTime() - truncated < TimeUnit.SECONDS.toNanos(1)) { // 20 settle times
             store.poll();
             assertTrue(has(OLD_KEY), "the half-done edit was put in force");
             Thread.sleep(10);
@@ -217,27 +216,6 @@ class ReloadPolicyTest {
         pollUntil("the finished edit is loaded", () -> has(NEW_KEY));
         assertTrue(has(OLD_KEY));
         assertEquals(1, reloads.get(), "the empty moment was counted as a reload");
-        assertEquals(0, failures.get());
-    }
-
-    @Test
-    void aFileEmptiedOnPurpose_isPutInForce_afterRestingLonger_andWithTheDefaultsWithinTenSeconds() throws Exception {
-        // Detected at the next poll, rested, read at the poll after that: within the contract's 10 s.
-        Duration worstCase = ReloadingKeyStore.DEFAULT_INTERVAL.multipliedBy(2)
-                .plus(SETTLE.multipliedBy(ReloadingKeyStore.EMPTY_SETTLE_FACTOR));
-        assertTrue(worstCase.compareTo(Duration.ofSeconds(10)) < 0, "an emptied file waits " + worstCase);
-
-        Path file = Files.writeString(dir.resolve("keys.txt"), line("old", OLD_KEY));
-        Duration settle = Duration.ofMillis(50);
-        open(file, settle);
-        Files.write(file, new byte[0]);
-        long emptied = System.nanoTime();
-        pollUntil("the emptied file is loaded", () -> !has(OLD_KEY));
-        long restedNanos = System.nanoTime() - emptied;
-        long needed = settle.multipliedBy(ReloadingKeyStore.EMPTY_SETTLE_FACTOR).toNanos();
-        assertTrue(restedNanos >= needed, "loaded after resting only " + restedNanos + " ns");
-        assertEquals(0, store.current().size());
-        assertEquals(1, reloads.get());
         assertEquals(0, failures.get());
     }
 
@@ -254,6 +232,13 @@ class ReloadPolicyTest {
     }
 
     @Test
+    void anEmptiedFile_takesEffectWithinTheContractsTenSeconds_withTheDefaults() {
+        // Seen at the next poll at worst, rested, read at the first poll after that.
+        Duration worstCase = ReloadingKeyStore.DEFAULT_INTERVAL.multipliedBy(2).plus(ReloadingKeyStore.EMPTY_SETTLE);
+        assertTrue(worstCase.compareTo(Duration.ofSeconds(10)) < 0, "an emptied file takes up to " + worstCase);
+    }
+
+    @Test
     void aKeysFileEmptiedLater_isAWarning_thatEveryRequestWillBeRefused() throws Exception {
         Path file = Files.writeString(dir.resolve("keys.txt"), line("old", OLD_KEY));
         open(file, Duration.ZERO);
@@ -261,7 +246,11 @@ class ReloadPolicyTest {
         assertEquals(List.of(), messagesAt(Level.WARN));
 
         Files.writeString(file, "");
+        long emptied = System.nanoTime();
         pollUntil("the empty file is loaded", () -> reloads.get() == 1);
+        // It may be an in-place edit's truncate, so it rests longer than the settle time (here 0).
+        long restedNanos = System.nanoTime() - emptied;
+        assertTrue(restedNanos >= ReloadingKeyStore.EMPTY_SETTLE.toNanos(), "loaded after only " + restedNanos + " ns");
         assertFalse(has(OLD_KEY));
         assertEquals(List.of("Reloaded keys file " + file + ": no keys are active, every request will be refused"),
                 messagesAt(Level.WARN));
