@@ -52,6 +52,16 @@ public final class ReloadingKeyStore implements KeyStore, AutoCloseable {
      * would lock callers out for a moment. Waiting for the file to settle avoids that.
      */
     public static final Duration DEFAULT_SETTLE = Duration.ofMillis(500);
+    /**
+     * How long an empty file must stay unchanged before it is read (or the settle time, if longer).
+     * Every in-place edit is empty between its truncate and its write, and a writer that loses the
+     * CPU there (a loaded machine, a GC pause) can leave it so for far longer than the settle time:
+     * under load, over half a second was seen. Read then, it would lock every caller out. Measured
+     * from the poll that first sees it, not scaled with the settle time: what it must outlast is a
+     * stalled writer, whatever the settle time. Emptying the file on purpose takes this much longer;
+     * with the default interval, still well within the contract's 10 s.
+     */
+    static final Duration EMPTY_SETTLE = Duration.ofSeconds(5);
 
     private static final Logger LOG = LoggerFactory.getLogger(ReloadingKeyStore.class);
     private static final String NOT_REGULAR = "is not a regular file";
@@ -162,7 +172,7 @@ public final class ReloadingKeyStore implements KeyStore, AutoCloseable {
             pending = fingerprint;
             pendingSince = System.nanoTime();
             return;
-        } else if (System.nanoTime() - pendingSince < settleNanos) {
+        } else if (System.nanoTime() - pendingSince < settleNanos(fingerprint)) {
             return;
         }
         pending = null;
@@ -203,6 +213,11 @@ public final class ReloadingKeyStore implements KeyStore, AutoCloseable {
             }
             failure = message;
         }
+    }
+
+    /** How long {@code fingerprint} must stay unchanged before it is read. */
+    private long settleNanos(Fingerprint fingerprint) {
+        return fingerprint.size() == 0 ? Math.max(settleNanos, EMPTY_SETTLE.toNanos()) : settleNanos;
     }
 
     private Loaded load(Fingerprint fingerprint) throws KeysFileException {

@@ -11,6 +11,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.List;
@@ -194,6 +195,30 @@ class ReloadPolicyTest {
                 messagesAt(Level.ERROR));
     }
 
+    // --- an in-place edit (CONTRACT §2: editing in place must work, without failing any request)
+
+    @Test
+    void anInPlaceEdit_whoseWriterStallsBetweenTruncateAndWrite_neverPutsTheEmptyFileInForce() throws Exception {
+        // Between the truncate and the write of an in-place edit the file is empty: valid, and
+        // holding no keys. A writer that loses the CPU there for longer than the settle time (a
+        // loaded machine, a GC pause) must not lock every caller out meanwhile.
+        Path file = Files.writeString(dir.resolve("keys.txt"), line("old", OLD_KEY));
+        open(file, Duration.ofMillis(50));
+        Files.write(file, new byte[0]); // the truncate: same file, now empty
+        long truncated = System.nanoTime();
+        while (System.nanoTime() - truncated < TimeUnit.SECONDS.toNanos(1)) { // 20 settle times
+            store.poll();
+            assertTrue(has(OLD_KEY), "the half-done edit was put in force");
+            Thread.sleep(10);
+        }
+
+        Files.writeString(file, line("new", NEW_KEY) + line("old", OLD_KEY), StandardOpenOption.APPEND);
+        pollUntil("the finished edit is loaded", () -> has(NEW_KEY));
+        assertTrue(has(OLD_KEY));
+        assertEquals(1, reloads.get(), "the empty moment was counted as a reload");
+        assertEquals(0, failures.get());
+    }
+
     // --- what is logged when no key is left (CONTRACT §2: a valid file with no keys is a warning)
 
     @Test
@@ -207,6 +232,13 @@ class ReloadPolicyTest {
     }
 
     @Test
+    void anEmptiedFile_takesEffectWithinTheContractsTenSeconds_withTheDefaults() {
+        // Seen at the next poll at worst, rested, read at the first poll after that.
+        Duration worstCase = ReloadingKeyStore.DEFAULT_INTERVAL.multipliedBy(2).plus(ReloadingKeyStore.EMPTY_SETTLE);
+        assertTrue(worstCase.compareTo(Duration.ofSeconds(10)) < 0, "an emptied file takes up to " + worstCase);
+    }
+
+    @Test
     void aKeysFileEmptiedLater_isAWarning_thatEveryRequestWillBeRefused() throws Exception {
         Path file = Files.writeString(dir.resolve("keys.txt"), line("old", OLD_KEY));
         open(file, Duration.ZERO);
@@ -214,7 +246,11 @@ class ReloadPolicyTest {
         assertEquals(List.of(), messagesAt(Level.WARN));
 
         Files.writeString(file, "");
+        long emptied = System.nanoTime();
         pollUntil("the empty file is loaded", () -> reloads.get() == 1);
+        // It may be an in-place edit's truncate, so it rests longer than the settle time (here 0).
+        long restedNanos = System.nanoTime() - emptied;
+        assertTrue(restedNanos >= ReloadingKeyStore.EMPTY_SETTLE.toNanos(), "loaded after only " + restedNanos + " ns");
         assertFalse(has(OLD_KEY));
         assertEquals(List.of("Reloaded keys file " + file + ": no keys are active, every request will be refused"),
                 messagesAt(Level.WARN));

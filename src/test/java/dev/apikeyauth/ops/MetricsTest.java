@@ -150,13 +150,18 @@ class MetricsTest {
         return id + " " + KeyDigest.of(key).format() + "\n";
     }
 
-    /** Scrapes until {@code name} reaches {@code value}, for at most the contract's 10 s of a reload. */
+    /**
+     * Scrapes until {@code name} reaches {@code value}, for at most the contract's 10 s of a reload,
+     * then returns a scrape taken after that one. A scrape is no snapshot: it reads the active-keys
+     * gauge before the reload counters, so a reload that lands in between shows as counted with the
+     * old gauge. The store puts a set in force before it counts it, so a scrape begun after the
+     * count was seen shows the set.
+     */
     private static PrometheusText awaitMetric(RunningApp app, String name, double value) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (true) {
-            PrometheusText metrics = PrometheusText.parse(scrape(app));
-            if (metrics.value(name, Map.of()) >= value) {
-                return metrics;
+            if (PrometheusText.parse(scrape(app)).value(name, Map.of()) >= value) {
+                return PrometheusText.parse(scrape(app));
             }
             assertTrue(System.nanoTime() < deadline, name + " did not reach " + value + " within 10 s");
             Thread.sleep(20);
