@@ -98,6 +98,34 @@ class DocsTest {
         return null;
     }
 
+    /**
+     * The guides under docs/ may be read where only docs/ and the root documents are (a docs site,
+     * a copy of the folder): their links stay among Markdown documents, and name the repository's
+     * scripts and bench/ files as paths instead.
+     */
+    @Test
+    void guidesUnderDocs_linkOnlyToDocuments_notIntoTheRestOfTheRepository() throws IOException {
+        List<String> wrong = new ArrayList<>();
+        Path docs = ROOT.resolve("docs");
+        Set<Path> rootDocuments = Set.of(README, ROOT.resolve("SECURITY.md"));
+        for (Path document : documents()) {
+            if (!document.startsWith(docs)) {
+                continue;
+            }
+            for (String target : Markdown.linkTargets(read(document))) {
+                String path = target.replaceFirst("#.*", "");
+                if (EXTERNAL.matcher(target).matches() || path.isEmpty()) {
+                    continue;
+                }
+                Path file = document.getParent().resolve(path).normalize();
+                if (!(file.startsWith(docs) && path.endsWith(".md")) && !rootDocuments.contains(file)) {
+                    wrong.add(name(document) + ": " + target);
+                }
+            }
+        }
+        assertEquals(List.of(), wrong, "links from docs/ that leave the documents");
+    }
+
     @Test
     void noDocument_namesAPathOutsideTheRepository_evenInCode() throws IOException {
         List<String> outside = new ArrayList<>();
