@@ -3,10 +3,8 @@ package dev.apikeyauth.hardening;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.AppenderBase;
+import dev.apikeyauth.testsupport.LogCapture;
 import dev.apikeyauth.testsupport.RunningApp;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,11 +17,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /**
  * Slow readers: clients that ask for the largest public file and never read the answer hold a
@@ -106,26 +102,17 @@ class SlowReadersTest {
 
     @Test
     void aDownloadThatStalls_isCutOffAfterTheWriteTimeout_andLoggedAsAborted() throws Exception {
-        List<ILoggingEvent> access = Collections.synchronizedList(new ArrayList<>());
-        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-        Logger logger = context.getLogger("access");
-        AppenderBase<ILoggingEvent> appender = new AppenderBase<>() {
-            @Override
-            protected void append(ILoggingEvent event) {
-                access.add(event);
-            }
-        };
-        appender.setContext(context);
-        appender.start();
-        logger.addAppender(appender);
         Duration writeTimeout = Duration.ofMillis(500);
-        try (RunningApp app = RunningApp.start(RunningApp.services().writeTimeout(writeTimeout));
+        try (LogCapture access = LogCapture.of("access");
+             RunningApp app = RunningApp.start(RunningApp.services().writeTimeout(writeTimeout));
              Socket reader = nonReader(app.port())) {
             // The server closes the connection once the timeout passes: reading then drains what
             // the socket buffers held and ends (EOF or reset) well before the whole answer.
             reader.setSoTimeout(10_000);
             long begin = System.nanoTime();
-            waitUntil(() -> access.stream().anyMatch(e -> e.getFormattedMessage().endsWith(" aborted")), 10_000);
+            // Waits up to 5 s: ten times the 0.5 s timeout, a margin for a noisy machine (the
+            // default timeout is 10 s).
+            ILoggingEvent line = access.await(e -> e.getFormattedMessage().endsWith(" aborted"));
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin);
             long received = 0;
             InputStream in = reader.getInputStream();
@@ -138,22 +125,10 @@ class SlowReadersTest {
                 // closed by the server: what we want
             }
             assertTrue(received < 1_685_000L * PIPELINED, "received " + received + " bytes: not cut off");
-            // A few seconds of margin over the 0.5 s timeout for a noisy machine; the default is 10 s.
             assertTrue(millis < 5_000, "cut off after " + millis + " ms");
-            ILoggingEvent line = access.stream().filter(e -> e.getFormattedMessage().endsWith(" aborted"))
-                    .findFirst().orElseThrow();
             assertTrue(line.getFormattedMessage().contains(" GET /docs/{asset} 200 "), line.getFormattedMessage());
-        } finally {
-            logger.detachAppender(appender);
+            assertEquals(Boolean.TRUE, LogCapture.value(line, "aborted"));
         }
     }
 
-    private static void waitUntil(java.util.function.BooleanSupplier condition, long timeoutMillis)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "condition not met within " + timeoutMillis + " ms");
-            Thread.sleep(20); // polling a condition, not waiting a fixed time
-        }
-    }
 }
