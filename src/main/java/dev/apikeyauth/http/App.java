@@ -19,9 +19,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
-import org.eclipse.jetty.server.AbstractConnector;
-import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.io.ArrayByteBufferPool;
+import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * The one factory of the service: builds the unstarted Javalin app with every route, the guard and
  * the error mapping. {@code main} starts it on the configured port; the tests start it on port 0.
  *
- * <p>A request's way through: Jetty parses it (refusing what it can't parse through
- * {@link JsonErrorHandler}); Javalin's {@code before} handler, the {@link Guard}, decides
+ * <p>A request's way through: Jetty parses it within the {@link HeadLimits} (refusing what it
+ * can't parse through {@link JsonErrorHandler}); Javalin's {@code before} handler, the {@link Guard}, decides
  * authentication for every request, matched or not; the route's handler answers through
  * {@link Responses}; any exception is mapped once, by {@link #answerError}; the
  * {@link RequestLog} writes the access-log line and counts the request.
@@ -54,6 +53,21 @@ public final class App {
     static final Duration SHUTDOWN_IDLE_TIMEOUT = Duration.ofMillis(100);
     /** A request body slower than this (bytes/s) is abandoned: no route reads bodies anyway. */
     static final long MIN_REQUEST_DATA_RATE = 1024;
+    /**
+     * Each connection's socket send buffer. The kernel would grow it to megabytes on its own, and
+     * take a large answer (the 0.5 MB Swagger UI bundle) into it at once, in the handler's turn:
+     * for a client that never reads, that is kernel memory (charged to the container) and some
+     * 1 ms of CPU per answer against 0.3 ms with this (bench/RESULTS.md). 64 KiB still sends
+     * 64 MB/s over a 1 ms round trip.
+     */
+    static final int SEND_BUFFER = 64 * 1024;
+    /** The heap the heads of requests still arriving may hold between them: an eighth ({@link HeadLimits}). */
+    static final double HEADS_SHARE = 0.125;
+    /**
+     * The most buffer memory the pool keeps for reuse once released, of each kind (Jetty's default
+     * is an eighth of the heap, which a burst of connections would leave allocated after it ends).
+     */
+    static final long POOL_RETAINED_BYTES = 2 * 1024 * 1024;
 
     private static final Logger LOG = LoggerFactory.getLogger(App.class);
 
@@ -72,7 +86,7 @@ public final class App {
                     listener.onAuthentication(result);
                 });
 
-        AtomicReference<Server> jetty = new AtomicReference<>();
+        HeadLimits heads = new HeadLimits((long) (Runtime.getRuntime().maxMemory() * HEADS_SHARE));
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -97,6 +111,27 @@ public final class App {
                 if (!services.trustedProxies().isNone()) {
                     http.addCustomizer(new ForwardedClient(services.trustedProxies()));
                 }
+                // What one open connection holds (bench/RESULTS.md, "Memory per connection"). Jetty
+                // gives each connection a header-field cache, a 96 KiB trie once it has answered two
+                // requests, that only spares re-parsing a few repeated headers: without it a
+                // kept-alive connection holds some 4-5 KiB instead of 108 KiB.
+                http.setHeaderCacheSize(0);
+                // Buffers from the heap, so that all a connection costs counts against the heap the
+                // cap is derived from (direct buffers live outside it).
+                http.setUseInputDirectByteBuffers(false);
+                http.setUseOutputDirectByteBuffers(false);
+            });
+            // The one connector, as Javalin would add it, but with the service's buffer pool and
+            // limits on requests' heads.
+            config.jetty.addConnector((server, http) -> {
+                ServerConnector connector = new ServerConnector(server, null, null, bufferPool(), -1, -1,
+                        heads.connectionFactory(http));
+                connector.setHost(config.jetty.host);
+                connector.setPort(config.jetty.port);
+                connector.setIdleTimeout(services.idleTimeout().toMillis());
+                connector.setShutdownIdleTimeout(SHUTDOWN_IDLE_TIMEOUT.toMillis());
+                connector.setAcceptedSendBufferSize(SEND_BUFFER);
+                return connector;
             });
             config.jetty.modifyServer(server -> {
                 // Javalin attaches its servlet inside the innermost wrapper. On stop the graceful
@@ -105,16 +140,6 @@ public final class App {
                 server.setHandler(new GracefulHandler(new AsteriskTarget()));
                 server.setStopTimeout(services.shutdownTimeout().toMillis());
                 server.setErrorHandler(new JsonErrorHandler());
-                jetty.set(server);
-            });
-            // Javalin adds its connector at start; give it the idle timeout before it accepts.
-            config.events.serverStarting(() -> {
-                for (var connector : jetty.get().getConnectors()) {
-                    if (connector instanceof AbstractConnector network) {
-                        network.setIdleTimeout(services.idleTimeout().toMillis());
-                        network.setShutdownIdleTimeout(SHUTDOWN_IDLE_TIMEOUT.toMillis());
-                    }
-                }
             });
 
             config.jetty.modifyServletContextHandler(context ->
@@ -159,6 +184,11 @@ public final class App {
             error = ApiError.INTERNAL_ERROR;
         }
         Responses.error(ctx, error);
+    }
+
+    /** Jetty's default pool, keeping at most {@link #POOL_RETAINED_BYTES} of each kind once released. */
+    private static ArrayByteBufferPool bufferPool() {
+        return new ArrayByteBufferPool(0, -1, -1, Integer.MAX_VALUE, POOL_RETAINED_BYTES, POOL_RETAINED_BYTES);
     }
 
     /**

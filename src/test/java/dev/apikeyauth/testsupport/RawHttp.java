@@ -59,6 +59,11 @@ public final class RawHttp {
         }
     }
 
+    /** Reads one response (status line, headers, a Content-Length body) from a connection of the caller's. */
+    public static Response read(InputStream in) throws IOException {
+        return read(in, false);
+    }
+
     private static Response read(InputStream in, boolean head) throws IOException {
         String statusLine = line(in);
         if (statusLine == null) {
