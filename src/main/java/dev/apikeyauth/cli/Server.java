@@ -69,12 +69,15 @@ final class Server {
         }
         KeySet keySet = store.current();
 
+        long heap = Runtime.getRuntime().maxMemory();
+        int maxConnections = config.maxConnections().orElse(App.defaultMaxConnections(heap));
         App.Services services = App.Services.builder(store)
                 .shutdownTimeout(config.shutdownTimeout())
                 .metrics(metrics)
                 .keyHeader(config.keyHeader().orElse(null))
                 .trustedProxies(config.forwardedAllowIps())
                 .cloudProject(config.googleCloudProject())
+                .maxConnections(maxConnections)
                 .build();
         Javalin app = App.create(services);
         try {
@@ -90,6 +93,9 @@ final class Server {
         }
         log.info("Listening on http://{}:{} with {} key(s): {}", config.host(), app.port(), keySet.size(),
                 keySet.ids());
+        log.info("At most {} connections at once ({}; heap {} MiB)", maxConnections,
+                config.maxConnections().isPresent() ? Config.MAX_CONNECTIONS : "derived from the heap",
+                heap / (1024 * 1024));
         if (oneRunKey != null) {
             printOneRunKey(err, oneRunKey, config.host(), app.port());
         }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,10 +29,12 @@ import java.util.regex.Pattern;
  * @param keyHeader       {@code AUTH_API_KEY_HEADER}, if set: a header whose whole value is also a key
  * @param forwardedAllowIps {@code FORWARDED_ALLOW_IPS}: whose forwarding headers name the caller
  * @param googleCloudProject {@code GOOGLE_CLOUD_PROJECT}: the project the access log's trace fields name
+ * @param maxConnections  {@code MAX_CONNECTIONS}, if set (else the service derives it from its heap)
  */
 public record Config(Optional<KeyDigest> apiKey, Optional<Path> keysFile, int port, String host,
                      LogFormat logFormat, Duration shutdownTimeout, Optional<String> keyHeader,
-                     TrustedProxies forwardedAllowIps, Optional<String> googleCloudProject) {
+                     TrustedProxies forwardedAllowIps, Optional<String> googleCloudProject,
+                     OptionalInt maxConnections) {
 
     public static final String AUTH_API_KEY = "AUTH_API_KEY";
     public static final String AUTH_API_KEYS_FILE = "AUTH_API_KEYS_FILE";
@@ -42,14 +45,17 @@ public record Config(Optional<KeyDigest> apiKey, Optional<Path> keysFile, int po
     public static final String AUTH_API_KEY_HEADER = "AUTH_API_KEY_HEADER";
     public static final String FORWARDED_ALLOW_IPS = "FORWARDED_ALLOW_IPS";
     public static final String GOOGLE_CLOUD_PROJECT = "GOOGLE_CLOUD_PROJECT";
+    public static final String MAX_CONNECTIONS = "MAX_CONNECTIONS";
     /** Every variable the service reads. */
     public static final List<String> VARIABLES = List.of(AUTH_API_KEY, AUTH_API_KEYS_FILE, PORT, HOST, LOG_FORMAT,
-            SHUTDOWN_TIMEOUT, AUTH_API_KEY_HEADER, FORWARDED_ALLOW_IPS, GOOGLE_CLOUD_PROJECT);
+            SHUTDOWN_TIMEOUT, AUTH_API_KEY_HEADER, FORWARDED_ALLOW_IPS, GOOGLE_CLOUD_PROJECT, MAX_CONNECTIONS);
 
     public static final int DEFAULT_PORT = 8082;
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(8);
     static final Duration MAX_SHUTDOWN_TIMEOUT = Duration.ofHours(1);
+    /** More open connections than this would need more file descriptors than a platform gives a container. */
+    static final int MAX_MAX_CONNECTIONS = 1_000_000;
 
     /** What to run so that a key exists; quoted in every error about a missing or weak key. */
     public static final String GENERATE_HINT = "generate one with: java -jar api-key-auth.jar generate-key";
@@ -93,7 +99,8 @@ public record Config(Optional<KeyDigest> apiKey, Optional<Path> keysFile, int po
                 shutdownTimeout(env.get(SHUTDOWN_TIMEOUT)),
                 keyHeader(env.get(AUTH_API_KEY_HEADER)),
                 forwardedAllowIps(env.get(FORWARDED_ALLOW_IPS)),
-                googleCloudProject(env.get(GOOGLE_CLOUD_PROJECT)));
+                googleCloudProject(env.get(GOOGLE_CLOUD_PROJECT)),
+                maxConnections(env.get(MAX_CONNECTIONS)));
     }
 
     private static Optional<String> keyHeader(String value) {
@@ -228,6 +235,22 @@ public record Config(Optional<KeyDigest> apiKey, Optional<Path> keysFile, int po
                     + "letters, digits and hyphens, such as my-project-123), got " + quote(value));
         }
         return Optional.of(value);
+    }
+
+    private static OptionalInt maxConnections(String value) {
+        if (value == null) {
+            return OptionalInt.empty();
+        }
+        String accepts = MAX_CONNECTIONS + " must be a whole number from 1 to " + MAX_MAX_CONNECTIONS
+                + " (unset: derived from the heap), got " + quote(value);
+        if (value.isEmpty() || value.length() > 7 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new ConfigException(accepts);
+        }
+        int max = Integer.parseInt(value);
+        if (max < 1 || max > MAX_MAX_CONNECTIONS) {
+            throw new ConfigException(accepts);
+        }
+        return OptionalInt.of(max);
     }
 
     /** A non-secret value, shortened and with control characters escaped, for an error line. */

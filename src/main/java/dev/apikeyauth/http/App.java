@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
@@ -29,8 +30,10 @@ import org.slf4j.LoggerFactory;
  * The one factory of the service: builds the unstarted Javalin app with every route, the guard and
  * the error mapping. {@code main} starts it on the configured port; the tests start it on port 0.
  *
- * <p>A request's way through: Jetty parses it within the {@link HeadLimits} (refusing what it
- * can't parse through {@link JsonErrorHandler}); Javalin's {@code before} handler, the {@link Guard}, decides
+ * <p>A request's way through: Jetty accepts its connection within the {@link ConnectionCap} and
+ * parses it within the {@link HeadLimits} (refusing what it can't parse through
+ * {@link JsonErrorHandler}); the {@link Admission} lets it on into Javalin when it is its turn;
+ * Javalin's {@code before} handler, the {@link Guard}, decides
  * authentication for every request, matched or not; the route's handler answers through
  * {@link Responses}; any exception is mapped once, by {@link #answerError}; the
  * {@link RequestLog} writes the access-log line and counts the request.
@@ -53,6 +56,8 @@ public final class App {
     static final Duration SHUTDOWN_IDLE_TIMEOUT = Duration.ofMillis(100);
     /** A request body slower than this (bytes/s) is abandoned: no route reads bodies anyway. */
     static final long MIN_REQUEST_DATA_RATE = 1024;
+    /** How long a request may wait for its turn into the app under load before it is answered 503. */
+    static final Duration ADMISSION_WAIT = Duration.ofSeconds(1);
     /**
      * Each connection's socket send buffer. The kernel would grow it to megabytes on its own, and
      * take a large answer (the 0.5 MB Swagger UI bundle) into it at once, in the handler's turn:
@@ -61,8 +66,8 @@ public final class App {
      * 64 MB/s over a 1 ms round trip.
      */
     static final int SEND_BUFFER = 64 * 1024;
-    /** The heap the heads of requests still arriving may hold between them: an eighth ({@link HeadLimits}). */
-    static final double HEADS_SHARE = 0.125;
+    /** The accept backlog asked of the kernel, which caps it at net.core.somaxconn (4096 on Linux 5.4+). */
+    static final int ACCEPT_QUEUE = 4096;
     /**
      * The most buffer memory the pool keeps for reuse once released, of each kind (Jetty's default
      * is an eighth of the heap, which a burst of connections would leave allocated after it ends).
@@ -86,7 +91,13 @@ public final class App {
                     listener.onAuthentication(result);
                 });
 
-        HeadLimits heads = new HeadLimits((long) (Runtime.getRuntime().maxMemory() * HEADS_SHARE));
+        AtomicReference<ConnectionCap> cap = new AtomicReference<>();
+        Admission admission = new Admission(Admission.defaultLimit(), ADMISSION_WAIT, Routes.HEALTH,
+                () -> cap.get() != null && cap.get().atCap(), new AsteriskTarget());
+        HeadLimits heads = new HeadLimits(ConnectionCap.headsBudget(Runtime.getRuntime().maxMemory()));
+        metrics.bindLoad(() -> cap.get() == null ? 0 : cap.get().getNetworkConnectionCount(),
+                services.maxConnections(), admission::shed,
+                () -> (cap.get() == null ? 0 : cap.get().closed()) + heads.cut());
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -121,8 +132,8 @@ public final class App {
                 http.setUseInputDirectByteBuffers(false);
                 http.setUseOutputDirectByteBuffers(false);
             });
-            // The one connector, as Javalin would add it, but with the service's buffer pool and
-            // limits on requests' heads.
+            // The one connector, as Javalin would add it, but with the service's buffer pool, accept
+            // backlog, limits on requests' heads, and connection cap.
             config.jetty.addConnector((server, http) -> {
                 ServerConnector connector = new ServerConnector(server, null, null, bufferPool(), -1, -1,
                         heads.connectionFactory(http));
@@ -130,14 +141,20 @@ public final class App {
                 connector.setPort(config.jetty.port);
                 connector.setIdleTimeout(services.idleTimeout().toMillis());
                 connector.setShutdownIdleTimeout(SHUTDOWN_IDLE_TIMEOUT.toMillis());
+                // At the cap, new connections wait here, in order, costing the heap nothing.
+                connector.setAcceptQueueSize(ACCEPT_QUEUE);
                 connector.setAcceptedSendBufferSize(SEND_BUFFER);
+                ConnectionCap limit = new ConnectionCap(services.maxConnections(), connector);
+                server.addBean(limit);
+                http.addCustomizer(limit);
+                cap.set(limit);
                 return connector;
             });
             config.jetty.modifyServer(server -> {
                 // Javalin attaches its servlet inside the innermost wrapper. On stop the graceful
                 // handler lets in-flight requests finish (up to the stop timeout) while new ones
-                // are refused.
-                server.setHandler(new GracefulHandler(new AsteriskTarget()));
+                // are refused; the admission rations what goes on into Javalin.
+                server.setHandler(new GracefulHandler(admission));
                 server.setStopTimeout(services.shutdownTimeout().toMillis());
                 server.setErrorHandler(new JsonErrorHandler());
             });
@@ -204,6 +221,14 @@ public final class App {
     /** The standard handler of {@code GET /} and {@code HEAD /}: the FastAPI example's greeting. */
     static final Handler HELLO = ctx -> Responses.json(ctx, 200, Responses.HELLO);
 
+    /**
+     * The connection cap for a heap of {@code maxHeapBytes} ({@link Runtime#maxMemory()}), when
+     * {@code MAX_CONNECTIONS} does not set it: see {@link ConnectionCap#defaultMax}.
+     */
+    public static int defaultMaxConnections(long maxHeapBytes) {
+        return ConnectionCap.defaultMax(maxHeapBytes);
+    }
+
     /** The routes of an app built from {@code services}, for tests that check what is derived from them. */
     public static List<Route> routes(Services services) {
         return Routes.of(services);
@@ -236,11 +261,13 @@ public final class App {
      *                        ({@code AUTH_API_KEY_HEADER}), if any
      * @param trustedProxies  the peers whose forwarding headers name the caller's address
      * @param cloudProject    the Google Cloud project the access log's trace fields name, if any
+     * @param maxConnections  the most connections open at once ({@code MAX_CONNECTIONS}, by default
+     *                        derived from the heap: {@link #defaultMaxConnections})
      */
     public record Services(KeyStore keys, Clock clock, Health health, Handler hello,
                            Duration shutdownTimeout, AuthListener authListener, Metrics metrics,
                            Duration idleTimeout, Duration writeTimeout, Optional<String> keyHeader,
-                           TrustedProxies trustedProxies, Optional<String> cloudProject) {
+                           TrustedProxies trustedProxies, Optional<String> cloudProject, int maxConnections) {
 
         public Services {
             Objects.requireNonNull(keys, "keys");
@@ -255,6 +282,9 @@ public final class App {
             Objects.requireNonNull(keyHeader, "keyHeader");
             Objects.requireNonNull(trustedProxies, "trustedProxies");
             Objects.requireNonNull(cloudProject, "cloudProject");
+            if (maxConnections < 1) {
+                throw new IllegalArgumentException("maxConnections must be positive, got " + maxConnections);
+            }
         }
 
         /** The production collaborators around {@code keys}. */
@@ -281,6 +311,7 @@ public final class App {
             builder.keyHeader = keyHeader.orElse(null);
             builder.trustedProxies = trustedProxies;
             builder.cloudProject = cloudProject;
+            builder.maxConnections = maxConnections;
             return builder;
         }
 
@@ -298,6 +329,7 @@ public final class App {
             private String keyHeader;
             private TrustedProxies trustedProxies = TrustedProxies.NONE;
             private Optional<String> cloudProject = Optional.empty();
+            private int maxConnections;
 
             private Builder(KeyStore keys) {
                 this.keys = keys;
@@ -364,10 +396,17 @@ public final class App {
                 return this;
             }
 
+            /** The connection cap; unset (or 0), it is derived from the heap. */
+            public Builder maxConnections(int value) {
+                maxConnections = value;
+                return this;
+            }
+
             public Services build() {
                 return new Services(keys, clock, health == null ? new Health() : health, hello, shutdownTimeout,
                         authListener, metrics == null ? new Metrics() : metrics, idleTimeout, writeTimeout,
-                        Optional.ofNullable(keyHeader), trustedProxies, cloudProject);
+                        Optional.ofNullable(keyHeader), trustedProxies, cloudProject,
+                        maxConnections == 0 ? defaultMaxConnections(Runtime.getRuntime().maxMemory()) : maxConnections);
             }
         }
     }

@@ -26,6 +26,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * metrics' route label, the OpenAPI document — is derived from this list.
  */
 final class Routes {
+    /** The platform's probe path: {@link Admission} never makes it wait. */
+    static final String HEALTH = "/health";
+
     private Routes() {
     }
 
@@ -43,7 +46,7 @@ final class Routes {
                 "The greeting's headers, no body",
                 Answer.empty(200, "The caller's key is active; the headers of GET, no body"))));
 
-        routes.add(Route.open(GET, "/health", ctx -> Responses.json(ctx, health.isUp() ? 200 : 503,
+        routes.add(Route.open(GET, HEALTH, ctx -> Responses.json(ctx, health.isUp() ? 200 : 503,
                 health.isUp() ? Responses.UP : Responses.DOWN), Doc.of("health", OpenApi.OPERATIONS,
                 "Whether the service should receive traffic",
                 Answer.json(200, "Up", "Health").example("{\"status\":\"UP\"}"),

@@ -5,6 +5,7 @@ import dev.apikeyauth.keys.KeySet;
 import dev.apikeyauth.keys.KeyStore;
 import dev.apikeyauth.keys.ReloadListener;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -22,6 +23,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * The service's meters, exposed in the Prometheus text format: requests, authentication outcomes,
@@ -52,6 +55,10 @@ public final class Metrics implements ReloadListener, AutoCloseable {
     static final String RELOADS = "apikeyauth.key.reloads";
     static final String RELOAD_FAILURES = "apikeyauth.key.reload.failures";
     static final String ACTIVE_KEYS = "apikeyauth.active.keys";
+    static final String CONNECTIONS = "apikeyauth.connections";
+    static final String CONNECTIONS_MAX = "apikeyauth.connections.max";
+    static final String SHED_REQUESTS = "apikeyauth.shed.requests";
+    static final String SHED_CONNECTIONS = "apikeyauth.shed.connections";
 
     /**
      * Latency buckets, in the range a key check and a small JSON body take (well under a
@@ -109,6 +116,29 @@ public final class Metrics implements ReloadListener, AutoCloseable {
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
+    }
+
+    /**
+     * Adds the meters of the connection cap and of shedding under load, read at each scrape.
+     *
+     * @param open         the connections open now
+     * @param max          the connection cap
+     * @param shedRequests requests answered 503 because the service was too busy to take them
+     * @param shedConnections connections closed to make room at the cap or with the heap nearly full
+     */
+    public void bindLoad(IntSupplier open, int max, LongSupplier shedRequests, LongSupplier shedConnections) {
+        Gauge.builder(CONNECTIONS, open, source -> source.getAsInt())
+                .description("Open HTTP connections")
+                .register(registry);
+        Gauge.builder(CONNECTIONS_MAX, () -> max)
+                .description("The cap on open connections (MAX_CONNECTIONS, or derived from the heap)")
+                .register(registry);
+        FunctionCounter.builder(SHED_REQUESTS, shedRequests, source -> source.getAsLong())
+                .description("Requests answered 503 because the service was too busy to take them in time")
+                .register(registry);
+        FunctionCounter.builder(SHED_CONNECTIONS, shedConnections, source -> source.getAsLong())
+                .description("Connections closed to make room: idle or slow at the cap, or with the heap nearly full")
+                .register(registry);
     }
 
     /**

@@ -52,6 +52,25 @@ class ConfigBoundariesTest {
         assertEquals(TIMEOUT_ACCEPTS + "\"" + value + "\"", rejected("SHUTDOWN_TIMEOUT", value));
     }
 
+    // --- MAX_CONNECTIONS: 1 to 1,000,000
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 999_999, 1_000_000})
+    void maxConnections_from1To1Million_isAccepted(int max) {
+        assertEquals(max, Config.fromEnv(Map.of("MAX_CONNECTIONS", Integer.toString(max))).maxConnections().getAsInt());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "1000001", "9999999"})
+    void maxConnections_0_andAbove1Million_isRefused(String max) {
+        assertEquals(ConfigTest.MAX_CONNECTIONS_ACCEPTS + "\"" + max + "\"", rejected("MAX_CONNECTIONS", max));
+    }
+
+    @Test
+    void maxConnections_unset_isLeftToTheService() {
+        assertTrue(Config.fromEnv(Map.of()).maxConnections().isEmpty());
+    }
+
     // --- LOG_FORMAT: text or json, in any case
 
     @ParameterizedTest

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -18,6 +19,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class ConfigTest {
     static final String KEY = "config-test-key-0123456789";
+    static final String MAX_CONNECTIONS_ACCEPTS =
+            "MAX_CONNECTIONS must be a whole number from 1 to 1000000 (unset: derived from the heap), got ";
     static final String ALLOW_IPS = "FORWARDED_ALLOW_IPS must be * or a comma-separated list of IP addresses and "
             + "CIDR ranges such as 127.0.0.1,10.0.0.0/8; ";
     static final String PROJECT = "GOOGLE_CLOUD_PROJECT must be a Google Cloud project id (6-30 lowercase letters, "
@@ -31,7 +34,8 @@ class ConfigTest {
     void emptyEnvironment_givesTheDefaults_andNoKeySource() {
         Config config = Config.fromEnv(Map.of());
         assertEquals(new Config(Optional.empty(), Optional.empty(), 8082, "0.0.0.0", LogFormat.TEXT,
-                Duration.ofSeconds(8), Optional.empty(), TrustedProxies.NONE, Optional.empty()), config);
+                Duration.ofSeconds(8), Optional.empty(), TrustedProxies.NONE, Optional.empty(), OptionalInt.empty()),
+                config);
         assertFalse(config.hasKeySource());
     }
 
@@ -40,7 +44,8 @@ class ConfigTest {
         Config config = Config.fromEnv(Map.of("AUTH_API_KEY", KEY, "AUTH_API_KEYS_FILE", "/etc/keys/keys.txt",
                 "PORT", "9090", "HOST", "127.0.0.1", "LOG_FORMAT", "json", "SHUTDOWN_TIMEOUT", "500ms",
                 "AUTH_API_KEY_HEADER", "X-API-Key",
-                "FORWARDED_ALLOW_IPS", "10.0.0.0/8", "GOOGLE_CLOUD_PROJECT", "my-project-123"));
+                "FORWARDED_ALLOW_IPS", "10.0.0.0/8", "GOOGLE_CLOUD_PROJECT", "my-project-123",
+                "MAX_CONNECTIONS", "5000"));
         assertEquals(Optional.of(KeyDigest.of(KEY)), config.apiKey());
         assertEquals(Optional.of(Path.of("/etc/keys/keys.txt")), config.keysFile());
         assertEquals(9090, config.port());
@@ -50,8 +55,9 @@ class ConfigTest {
         assertEquals(Optional.of("X-API-Key"), config.keyHeader());
         assertEquals("[10.0.0.0/8]", config.forwardedAllowIps().toString());
         assertEquals(Optional.of("my-project-123"), config.googleCloudProject());
+        assertEquals(OptionalInt.of(5000), config.maxConnections());
         assertTrue(config.hasKeySource());
-        assertEquals(9, Config.VARIABLES.size());
+        assertEquals(10, Config.VARIABLES.size());
     }
 
     @Test
@@ -96,6 +102,13 @@ class ConfigTest {
         "PORT|''|PORT must be a whole number from 1 to 65535, got \"\"",
         "PORT|99999999999|PORT must be a whole number from 1 to 65535, got \"99999999999\"",
         "LOG_FORMAT|xml|LOG_FORMAT must be 'text' or 'json', got \"xml\"",
+        "MAX_CONNECTIONS|0|" + MAX_CONNECTIONS_ACCEPTS + "\"0\"",
+        "MAX_CONNECTIONS|-5|" + MAX_CONNECTIONS_ACCEPTS + "\"-5\"",
+        "MAX_CONNECTIONS|''|" + MAX_CONNECTIONS_ACCEPTS + "\"\"",
+        "MAX_CONNECTIONS|' 500'|" + MAX_CONNECTIONS_ACCEPTS + "\" 500\"",
+        "MAX_CONNECTIONS|1e4|" + MAX_CONNECTIONS_ACCEPTS + "\"1e4\"",
+        "MAX_CONNECTIONS|10k|" + MAX_CONNECTIONS_ACCEPTS + "\"10k\"",
+        "MAX_CONNECTIONS|99999999999|" + MAX_CONNECTIONS_ACCEPTS + "\"99999999999\"",
         "SHUTDOWN_TIMEOUT|8|SHUTDOWN_TIMEOUT must be a duration such as 8s, 500ms or 1m (at most 1h), got \"8\"",
         "SHUTDOWN_TIMEOUT|-1s|SHUTDOWN_TIMEOUT must be a duration such as 8s, 500ms or 1m (at most 1h), got \"-1s\"",
         "SHUTDOWN_TIMEOUT|61m|SHUTDOWN_TIMEOUT must be a duration such as 8s, 500ms or 1m (at most 1h), got \"61m\"",

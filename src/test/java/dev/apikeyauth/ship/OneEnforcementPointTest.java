@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The design's one enforcement point, held by a test: in {@code src/main} exactly one call
  * authenticates a request, in the Javalin before-handler; and no Jetty handler sits in front of
- * Javalin to decide or answer anything but what its parser refuses.
+ * Javalin to decide or answer anything but what its parser refuses, and "busy" under load.
  */
 class OneEnforcementPointTest {
     static final Path MAIN = Path.of("src/main/java");
@@ -52,9 +52,18 @@ class OneEnforcementPointTest {
                 wrappers.add(MAIN.relativize(Path.of(file)).toString());
             }
         }
-        // Renames "OPTIONS *" so that Javalin can route it; it answers nothing itself.
-        assertEquals(List.of("dev/apikeyauth/http/AsteriskTarget.java"), wrappers);
+        // Admission rations entry into Javalin under load; AsteriskTarget renames "OPTIONS *" so
+        // that Javalin can route it.
+        assertEquals(List.of("dev/apikeyauth/http/Admission.java", "dev/apikeyauth/http/AsteriskTarget.java"),
+                wrappers);
         String asterisk = Files.readString(MAIN.resolve("dev/apikeyauth/http/AsteriskTarget.java"));
         assertTrue(!asterisk.contains("write(") && !asterisk.contains("setStatus("), "AsteriskTarget answers nothing");
+        // The one answer Admission gives, to a caller with a key or without, is 503: it says only
+        // that the service is busy, and decides nothing about who may have what.
+        String admission = Files.readString(MAIN.resolve("dev/apikeyauth/http/Admission.java"));
+        assertEquals(1, admission.split("setStatus\\(", -1).length - 1, "Admission sets one status");
+        assertTrue(admission.contains("setStatus(HttpStatus.SERVICE_UNAVAILABLE_503)"), "and it is 503");
+        assertTrue(!admission.contains("Authorization") && !admission.contains("Credentials"),
+                "Admission reads no credentials");
     }
 }
