@@ -18,9 +18,11 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntSupplier;
@@ -77,6 +79,7 @@ public final class Metrics implements ReloadListener, AutoCloseable {
     private final Counter reloadFailures;
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private final AtomicBoolean bound = new AtomicBoolean();
+    private final List<Object> loadSources = new CopyOnWriteArrayList<>();
 
     /**
      * A fresh registry with the service's own meters, all at 0: cheap, and nothing outside it
@@ -127,6 +130,9 @@ public final class Metrics implements ReloadListener, AutoCloseable {
      * @param shedConnections connections closed to make room at the cap or with the heap nearly full
      */
     public void bindLoad(IntSupplier open, int max, LongSupplier shedRequests, LongSupplier shedConnections) {
+        // Micrometer holds what a gauge or function counter reads weakly: these lambdas would be
+        // collected, and the meters freeze, at the first GC.
+        loadSources.addAll(List.of(open, shedRequests, shedConnections));
         Gauge.builder(CONNECTIONS, open, source -> source.getAsInt())
                 .description("Open HTTP connections")
                 .register(registry);

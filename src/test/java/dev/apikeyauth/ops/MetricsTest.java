@@ -44,6 +44,20 @@ class MetricsTest {
     }
 
     @Test
+    void loadMeters_readTheirSources_evenAfterAGarbageCollection() {
+        Metrics metrics = new Metrics();
+        java.util.concurrent.atomic.AtomicLong shed = new java.util.concurrent.atomic.AtomicLong(3);
+        metrics.bindLoad(() -> 42, 7_920, shed::get, () -> 5);
+        System.gc(); // Micrometer holds what these meters read weakly
+        shed.set(4);
+        String text = metrics.scrape();
+        assertTrue(text.contains("apikeyauth_connections 42.0"), text);
+        assertTrue(text.contains("apikeyauth_connections_max 7920.0"), text);
+        assertTrue(text.contains("apikeyauth_shed_requests_total 4.0"), text);
+        assertTrue(text.contains("apikeyauth_shed_connections_total 5.0"), text);
+    }
+
+    @Test
     void requests_200_401_403_moveTheirCounters() {
         try (RunningApp app = RunningApp.withTestKey()) {
             PrometheusText before = PrometheusText.parse(scrape(app));
