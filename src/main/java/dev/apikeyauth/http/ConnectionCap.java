@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  *       instead of queueing, so each connection held gets one quick answer more and frees its place;</li>
  *   <li>connections that hold memory without being answered are closed: at the cap, those idle between
  *       requests for {@link #IDLE_MILLIS} or still sending a request's head {@link #HEAD_MILLIS} after
- *       connecting (slowloris), twice a second; under heap pressure, every one of them, at once.</li>
+ *       connecting (slowloris), twice a second; under heap pressure, every one of them open for
+ *       {@link #FRESH_MILLIS} or more, at once and then twice a second.</li>
  * </ul>
  * So the backlog moves at the rate the service answers, and a connection waiting in it (a health
  * probe among them) gets its turn. When the flood ends, connections fall below the cap and the
@@ -42,17 +43,18 @@ import org.slf4j.LoggerFactory;
  */
 final class ConnectionCap extends NetworkConnectionLimit implements HttpConfiguration.Customizer {
     /**
-     * The share of the heap connections may take between them. The rest: the young generation (a
-     * third of the heap with the serial collector), the service's own live data (about 11 MiB) and
-     * room for the old generation's garbage between collections.
+     * The share of the heap open connections may fill: with the serial collector, two thirds of the
+     * old generation (itself two thirds of the heap), where long-lived connections end up. The
+     * rest of it holds the service's own data (5-11 MiB) and the heads of requests still arriving
+     * ({@link #HEADS_SHARE}), under the {@link HeapPressure#HIGH} mark.
      */
-    static final double CONNECTIONS_SHARE = 0.5;
-    /** Of that, the share the heads of requests still arriving may hold ({@link HeadLimits}). */
+    static final double CONNECTIONS_SHARE = 0.45;
+    /** The share of the heap the heads of requests still arriving may hold ({@link HeadLimits}). */
     static final double HEADS_SHARE = 0.125;
     /**
      * The heap budgeted per open connection, its request's head aside: Jetty's objects for one
-     * connection measured 3.3-5.0 KiB (idle, mid-request, kept alive, and in a flood of 10,000:
-     * bench/RESULTS.md).
+     * connection measured 3.3-4.5 KiB idle, mid-request and kept alive, and 5.6 KiB each, a request
+     * waiting its turn included, in a flood of 10,000 (bench/RESULTS.md).
      */
     static final long CONNECTION_BYTES = 6 * 1024;
     /** The least the derived cap is, however small the heap. */
@@ -62,6 +64,8 @@ final class ConnectionCap extends NetworkConnectionLimit implements HttpConfigur
     /** At the cap, a connection still sending its first request's head this long after connecting is closed. */
     static final long HEAD_MILLIS = 1_000;
     static final long SWEEP_MILLIS = 500;
+    /** Under heap pressure, a connection this young is left the time to send its request. */
+    static final long FRESH_MILLIS = 250;
     /**
      * Once the cap is reached, the service stays pressed until it has not reached it for this long,
      * so that it does not flip (and log) at every connection that closes and opens at the cap.
@@ -91,12 +95,11 @@ final class ConnectionCap extends NetworkConnectionLimit implements HttpConfigur
     }
 
     /**
-     * The cap for a heap of {@code maxHeapBytes} ({@link Runtime#maxMemory()}): what is left of
-     * {@link #CONNECTIONS_SHARE} of it once the heads have theirs, {@link #CONNECTION_BYTES} a
-     * connection (heap / 16 KiB), and at least {@link #MIN_DEFAULT}.
+     * The cap for a heap of {@code maxHeapBytes} ({@link Runtime#maxMemory()}): {@link #CONNECTIONS_SHARE}
+     * of it, {@link #CONNECTION_BYTES} a connection, and at least {@link #MIN_DEFAULT}.
      */
     static int defaultMax(long maxHeapBytes) {
-        long fit = (long) (maxHeapBytes * (CONNECTIONS_SHARE - HEADS_SHARE)) / CONNECTION_BYTES;
+        long fit = (long) (maxHeapBytes * CONNECTIONS_SHARE) / CONNECTION_BYTES;
         return (int) Math.max(MIN_DEFAULT, Math.min(fit, Integer.MAX_VALUE));
     }
 
@@ -188,11 +191,12 @@ final class ConnectionCap extends NetworkConnectionLimit implements HttpConfigur
             lowered = true;
             int open = getNetworkConnectionCount();
             setMaxNetworkConnectionCount(Math.max(1, Math.min(max, open)));
-            LOG.warn("The heap is nearly full: closing idle and slow connections, cap lowered to the {} open", open);
+            LOG.warn("The heap is nearly full ({} of the old generation live): closing idle and slow connections,"
+                    + " cap lowered to the {} open", heap.describe(), open);
         } else if (!heapHigh && lowered) {
             lowered = false;
             setMaxNetworkConnectionCount(max);
-            LOG.info("The heap has room again: connection cap back at {}", max);
+            LOG.info("The heap has room again ({} live): connection cap back at {}", heap.describe(), max);
         }
         if (atCap && !heapHigh && System.nanoTime() - limitedAt >= TimeUnit.MILLISECONDS.toNanos(RELIEF_MILLIS)) {
             atCap = false;
@@ -204,7 +208,8 @@ final class ConnectionCap extends NetworkConnectionLimit implements HttpConfigur
         }
         long now = System.currentTimeMillis();
         for (EndPoint endPoint : connector.getConnectedEndPoints()) {
-            if (heapHigh ? notAnswered(endPoint) : idleOrSlow(endPoint, now)) {
+            if (heapHigh ? notAnswered(endPoint) && now - endPoint.getCreatedTimeStamp() >= FRESH_MILLIS
+                    : idleOrSlow(endPoint, now)) {
                 closed.increment();
                 endPoint.close();
             }

@@ -28,9 +28,9 @@ import javax.management.NotificationListener;
  */
 final class HeapPressure implements NotificationListener {
     /** The share of the old generation, live after a collection, that counts as nearly full. */
-    static final double HIGH = 0.60;
+    static final double HIGH = 0.80;
     /** The share below which it no longer does (lower than {@link #HIGH}, so that it doesn't flap). */
-    static final double LOW = 0.45;
+    static final double LOW = 0.60;
     private static final long RECHECK_NANOS = 1_000_000_000L;
 
     private final MemoryPoolMXBean old;
@@ -81,6 +81,15 @@ final class HeapPressure implements NotificationListener {
 
     boolean isHigh() {
         return high;
+    }
+
+    /** "N of M MiB": what the last collection of the old generation left live in it, and its most. */
+    String describe() {
+        if (old == null) {
+            return "unknown";
+        }
+        return old.getCollectionUsage().getUsed() / (1024 * 1024) + " of " + old.getUsage().getMax() / (1024 * 1024)
+                + " MiB";
     }
 
     @Override

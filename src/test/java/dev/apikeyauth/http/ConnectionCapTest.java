@@ -32,12 +32,12 @@ class ConnectionCapTest {
     static final long MIB = 1024 * 1024;
 
     @Test
-    void derivedCap_isTheHeapOver16KiB_atLeast64() {
-        // 3/8 of the heap at 6 KiB a connection: 128 MiB (a 256 MiB container at 50 %) holds 8,192.
-        assertEquals(8_192, ConnectionCap.defaultMax(128 * MIB));
-        assertEquals(12_288, ConnectionCap.defaultMax(192 * MIB));
-        assertEquals(49_152, ConnectionCap.defaultMax(768 * MIB));
-        assertEquals(64, ConnectionCap.defaultMax(MIB));
+    void derivedCap_is45PercentOfTheHeap_at6KiBAConnection_atLeast64() {
+        // 148 MiB (a 256 MiB container at 60 %, less a survivor space) holds 11,366.
+        assertEquals(11_366, ConnectionCap.defaultMax(148 * MIB));
+        assertEquals(9_830, ConnectionCap.defaultMax(128 * MIB));
+        assertEquals(58_982, ConnectionCap.defaultMax(768 * MIB));
+        assertEquals(64, ConnectionCap.defaultMax(MIB / 2));
         assertEquals(64, ConnectionCap.defaultMax(0));
         // An eighth of the heap for the heads of requests still arriving.
         assertEquals(16 * MIB, ConnectionCap.headsBudget(128 * MIB));
