@@ -53,16 +53,18 @@ done
 
 histogram() { "$JDK25/bin/jcmd" "$server" GC.class_histogram >"$1"; }
 rss_kib() { awk '/^VmRSS/ { print $2 }' "/proc/$server/status"; }
-total() { awk '$1 == "Total" { print $3 }' "$1"; }
+# The histogram's total, less jdk.internal.vm.FillerElement: the filler arrays JDK 25 counts for the
+# unused ends of the heap's spaces, which are no object anyone holds.
+total() { awk '/FillerElement/ { filler += $3 } $1 == "Total" { total = $3 } END { print total - filler }' "$1"; }
 # The classes whose bytes grew most between two histograms: instances, bytes, bytes per connection.
 grown() {
-  awk -v n="$N" 'FNR == 1 { file++ } $1 ~ /^[0-9]+:$/ {
+  awk -v n="$held" 'FNR == 1 { file++ } $1 ~ /^[0-9]+:$/ {
       if (file == 1) { b[$4] = $3; i[$4] = $2 } else { a[$4] = $3; j[$4] = $2 } }
     END { for (c in a) if (a[c] - b[c] > 0) printf "%12d %10d %8.1f  %s\n", a[c] - b[c], j[c] - i[c], (a[c] - b[c]) / n, c }' \
     "$1" "$2" | sort -rn | head -12 || true # head closes the pipe early
 }
 
-printf '| state | heap B/conn | direct buffers (NMT Other) B/conn | RSS B/conn |\n|---|---:|---:|---:|\n' >"$OUT/table.md"
+printf '| state | held by the service | heap B/conn | direct buffers (NMT Other) B/conn | RSS B/conn |\n|---|---:|---:|---:|---:|\n' >"$OUT/table.md"
 for mode in $MODES; do
   sleep 2
   histogram "$OUT/$mode-before.txt"
@@ -86,17 +88,24 @@ for mode in $MODES; do
   holder=
   rm -f "$fifo"
 
-  heap=$(( ($(total "$OUT/$mode-after.txt") - $(total "$OUT/$mode-before.txt")) / N ))
+  # Divided by the connections the service holds (its HTTP connection objects), not by N: some may
+  # not be accepted yet, or closed by the service (a head over its limits).
+  held=$(awk 'FNR == 1 { file++ } $4 ~ /internal\.HttpConnection$|HeadLimits\$Limited$/ { n[file] += $2 }
+    END { print n[2] - n[1] }' "$OUT/$mode-before.txt" "$OUT/$mode-after.txt")
+  ((held > 0)) || held=1
+  heap=$(( ($(total "$OUT/$mode-after.txt") - $(total "$OUT/$mode-before.txt")) / held ))
   # NMT's committed growth in "Other": the direct (off-heap) buffers. The rest of NMT's growth
   # outside the heap is the JIT compiling (Code, Arena Chunk), which does not scale with connections.
   other_kb=$(sed -n 's/^- *Other .*committed=[0-9]*KB \([+-][0-9]*\)KB.*/\1/p' "$OUT/$mode-nmt.txt" | head -1)
-  nmt=$(( ${other_kb:-0} * 1024 / N ))
-  rss=$(( (rss_after - rss_before) * 1024 / N ))
-  printf '| %s (%s) | %d | %d | %d |\n' "$mode" "$(cat "$OUT/$mode-client.txt")" "$heap" "$nmt" "$rss" >>"$OUT/table.md"
+  nmt=$(( ${other_kb:-0} * 1024 / held ))
+  rss=$(( (rss_after - rss_before) * 1024 / held ))
+  printf '| %s (client: %s) | %d | %d | %d | %d |\n' "$mode" "$(cat "$OUT/$mode-client.txt")" "$held" "$heap" "$nmt" \
+    "$rss" >>"$OUT/table.md"
   {
-    echo "== $mode: $(cat "$OUT/$mode-client.txt"); heap $heap B/conn, direct buffers $nmt B/conn, RSS $rss B/conn"
+    echo "== $mode: $(cat "$OUT/$mode-client.txt"), $held held by the service; heap $heap B/conn," \
+      "direct buffers $nmt B/conn, RSS $rss B/conn"
     echo "   bytes grown  instances  B/conn  class"
-    grown "$OUT/$mode-before.txt" "$OUT/$mode-after.txt"
+    grown "$OUT/$mode-before.txt" "$OUT/$mode-after.txt" | grep -v FillerElement
     echo "   NMT (committed growth by category):"
     grep -E '^-.*committed=.*[+-][0-9]+KB' "$OUT/$mode-nmt.txt" | sed 's/^/   /' | head -20 || true
   } | tee "$OUT/$mode-summary.txt"
