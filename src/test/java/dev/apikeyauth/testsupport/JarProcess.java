@@ -32,7 +32,42 @@ public final class JarProcess implements AutoCloseable {
     /** Starts the jar with exactly {@code env} (plus PATH) and {@code stdin} fed to it. */
     public static JarProcess start(Map<String, String> env, String stdin, String... args) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-jar", JAR.toString()));
+        return start(List.of(java), env, stdin, args);
+    }
+
+    /**
+     * Starts the jar as the container runs it: on JDK 25 ({@link Tools#jdk25()}) with the Dockerfile's
+     * ENTRYPOINT flags, but for the AOT cache, and the container's memory limit told to the JVM as
+     * {@code -XX:MaxRAM=memory} (it sizes its heap from that as from the cgroup's limit).
+     */
+    public static JarProcess startShipped(String memory, Map<String, String> env) throws IOException {
+        Path java = Tools.jdk25().resolve("bin/java");
+        List<String> command = new ArrayList<>(List.of(java.toString()));
+        command.addAll(dockerfileJvmFlags());
+        command.add("-XX:MaxRAM=" + memory);
+        if (!Tools.isJdk25(java)) {
+            command.add("-XX:+IgnoreUnrecognizedVMOptions"); // JDK 17 off CI: JDK 25's flags are skipped
+        }
+        return start(command, env, "");
+    }
+
+    /** The JVM flags of the Dockerfile's ENTRYPOINT (a JSON array, maybe over several lines), but the AOT cache. */
+    public static List<String> dockerfileJvmFlags() throws IOException {
+        String dockerfile = Files.readString(Path.of("Dockerfile"), StandardCharsets.UTF_8).replace("\\\n", " ");
+        String entrypoint = dockerfile.lines().filter(l -> l.startsWith("ENTRYPOINT ")).findFirst()
+                .orElseThrow(() -> new AssertionError("no ENTRYPOINT in the Dockerfile"));
+        List<String> flags = new ArrayList<>();
+        java.util.regex.Matcher arg = java.util.regex.Pattern.compile("\"([^\"]*)\"").matcher(entrypoint);
+        while (arg.find()) {
+            flags.add(arg.group(1));
+        }
+        return flags.subList(1, flags.indexOf("-jar")).stream().filter(f -> !f.startsWith("-XX:AOTCache")).toList();
+    }
+
+    private static JarProcess start(List<String> java, Map<String, String> env, String stdin, String... args)
+            throws IOException {
+        List<String> command = new ArrayList<>(java);
+        command.addAll(List.of("-jar", JAR.toString()));
         command.addAll(List.of(args));
         Path out = Files.createTempFile("jar-out", ".txt");
         Path err = Files.createTempFile("jar-err", ".txt");
