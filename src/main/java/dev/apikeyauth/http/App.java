@@ -60,10 +60,10 @@ public final class App {
     static final Duration ADMISSION_WAIT = Duration.ofSeconds(1);
     /**
      * Each connection's socket send buffer. The kernel would grow it to megabytes on its own, and
-     * take a large answer (the 0.5 MB Swagger UI bundle) into it at once, in the handler's turn:
-     * for a client that never reads, that is kernel memory (charged to the container) and some
-     * 1 ms of CPU per answer against 0.3 ms with this (bench/RESULTS.md). 64 KiB still sends
-     * 64 MB/s over a 1 ms round trip.
+     * copy a large answer (the Swagger UI bundle) into it at once, in the handler's turn: for a
+     * client that never reads, that is kernel memory charged to the container, and CPU spent while
+     * other requests wait for the turn (bench/RESULTS.md). 64 KiB still sends 64 MB/s over a 1 ms
+     * round trip.
      */
     static final int SEND_BUFFER = 64 * 1024;
     /** The accept backlog asked of the kernel, which caps it at net.core.somaxconn (4096 on Linux 5.4+). */
@@ -123,9 +123,9 @@ public final class App {
                     http.addCustomizer(new ForwardedClient(services.trustedProxies()));
                 }
                 // What one open connection holds (bench/RESULTS.md, "Memory per connection"). Jetty
-                // gives each connection a header-field cache, a 96 KiB trie once it has answered two
-                // requests, that only spares re-parsing a few repeated headers: without it a
-                // kept-alive connection holds some 4-5 KiB instead of 108 KiB.
+                // gives each connection a header-field cache, a trie of 1,024 rows (96 KiB) once it
+                // has answered two requests, that only spares re-parsing a few repeated headers; it
+                // was nearly all of a kept-alive connection's memory.
                 http.setHeaderCacheSize(0);
                 // Buffers from the heap, so that all a connection costs counts against the heap the
                 // cap is derived from (direct buffers live outside it).

@@ -52,9 +52,8 @@ final class ConnectionCap extends NetworkConnectionLimit implements HttpConfigur
     /** The share of the heap the heads of requests still arriving may hold ({@link HeadLimits}). */
     static final double HEADS_SHARE = 0.125;
     /**
-     * The heap budgeted per open connection, its request's head aside: Jetty's objects for one
-     * connection measured 3.3-4.5 KiB idle, mid-request and kept alive, and 5.6 KiB each, a request
-     * waiting its turn included, in a flood of 10,000 (bench/RESULTS.md).
+     * The heap budgeted per open connection, its request's head aside: a little above the most
+     * measured, a busy connection with a request waiting its turn (bench/RESULTS.md).
      */
     static final long CONNECTION_BYTES = 6 * 1024;
     /** The least the derived cap is, however small the heap. */

@@ -20,14 +20,13 @@ import org.eclipse.jetty.server.internal.HttpConnection;
  * long as the idle timeout lets it (bench/RESULTS.md, "Memory per connection"):
  * <ul>
  *   <li>a request with more than {@link #MAX_FIELDS} header fields is refused with 431, like a head
- *       over 8 KiB: within 8 KiB, 1,600 four-byte fields ({@code x:1}) made a stalled connection hold
- *       217 KB instead of 3.5 KB. A hundred is Apache httpd's and Tomcat's limit too; browsers and
- *       proxies send a few dozen;</li>
+ *       over 8 KiB: within 8 KiB, some 1,600 four-byte fields ({@code x:1}) fit, and each is a field
+ *       object and two strings until the head ends: dozens of times a connection's own cost. A hundred
+ *       is Apache httpd's and Tomcat's limit too; browsers and proxies send a few dozen;</li>
  *   <li>all unfinished heads together may hold at most {@code maxHeldBytes} of heap (estimated: each
  *       byte received twice over, plus {@link #FIELD_BYTES} a field); a connection whose head would
- *       pass that is closed. With at most 100 fields a stalled head still holds up to 26 KB, some
- *       seven times a connection's own cost, so without this the connection cap alone would not
- *       bound memory.</li>
+ *       pass that is closed. With at most 100 fields a stalled head still holds several times what
+ *       a connection does, so without this the connection cap alone would not bound memory.</li>
  * </ul>
  */
 final class HeadLimits {

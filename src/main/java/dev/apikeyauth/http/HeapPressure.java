@@ -15,8 +15,7 @@ import javax.management.NotificationListener;
 /**
  * Whether the heap is nearly full of live data: a collection found the old generation still holding
  * {@link #HIGH} of what it may hold. Connections are the one thing callers can make the service keep
- * in memory (up to 26 KB each for a head held unfinished: bench/RESULTS.md), so while this holds,
- * {@link ConnectionCap} sheds them.
+ * in memory, so while this holds, {@link ConnectionCap} sheds them.
  *
  * <p>The JVM tells, right after each collection that finds it (a collection-usage threshold). The
  * serial collector only collects the old generation when it is full, which under a fast flood is

@@ -43,11 +43,11 @@ public final class JarProcess implements AutoCloseable {
     public static JarProcess startShipped(String memory, Map<String, String> env) throws IOException {
         Path java = Tools.jdk25().resolve("bin/java");
         List<String> command = new ArrayList<>(List.of(java.toString()));
-        command.addAll(dockerfileJvmFlags());
-        command.add("-XX:MaxRAM=" + memory);
         if (!Tools.isJdk25(java)) {
             command.add("-XX:+IgnoreUnrecognizedVMOptions"); // JDK 17 off CI: JDK 25's flags are skipped
         }
+        command.addAll(dockerfileJvmFlags());
+        command.add("-XX:MaxRAM=" + memory);
         return start(command, env, "");
     }
 
