@@ -118,10 +118,11 @@ class DeploymentFilesTest {
         int directMiB = Integer.parseInt(flag(flags, "-XX:MaxDirectMemorySize=").replace("m", ""));
         int codeMiB = Integer.parseInt(flag(flags, "-XX:ReservedCodeCacheSize=").replace("m", ""));
         int limitMiB = 256;
-        // What is left must hold metaspace, stacks and the JVM's own memory (docs/deploying.md
-        // has the budget and what was measured).
+        // What is left must hold metaspace, stacks and the JVM's own memory (42 MiB measured)
+        // and the kernel's socket buffers at a 10,000-connection flood (15 MiB), with a little
+        // room: docs/deploying.md has the budget and what was measured.
         int rest = limitMiB - limitMiB * heapPercent / 100 - directMiB - codeMiB;
-        assertTrue(rest >= 64, "heap " + heapPercent + "%, direct " + directMiB + " MiB, code " + codeMiB
+        assertTrue(rest >= 60, "heap " + heapPercent + "%, direct " + directMiB + " MiB, code " + codeMiB
                 + " MiB leave " + rest + " MiB of " + limitMiB);
     }
 
