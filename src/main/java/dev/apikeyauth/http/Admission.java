@@ -23,14 +23,15 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * Rations the app's work under load, so that a flood cannot make the health probe wait: Jetty reads
  * and parses every request cheaply, and only {@code limit} at a time go on into Javalin (the guard,
  * the route, the access log), which is where a request's CPU goes. The others wait their turn for at
- * most {@code maxWait}, the newest first; one still waiting then is answered 503, as is every one that
+ * most {@code maxWait}, in order of arrival; one still waiting then is answered 503, as is every one that
  * cannot start at once while {@code hurry} says so (at the connection cap, where a quick answer frees
  * a connection's place sooner: see {@link ConnectionCap}). {@code GET} and {@code HEAD} of the probe
  * path never wait.
  *
- * <p>Newest first, because a burst or a flood that fills the queue would otherwise make every request
- * that arrives after it wait for all of it: the newest is the one whose client is still waiting, the
- * oldest the one about to be given up on (the "adaptive LIFO" of queueing under overload).
+ * <p>In order of arrival: a request waits for those before it, at most {@code maxWait}, and none
+ * is passed over for ever. (Newest first was tried: under steady full load, 64 wrk connections in the
+ * container smoke test, it passed the oldest over until their 1 s ran out, and answered 503 to 85 of
+ * 1.6 million requests that FIFO serves in milliseconds.)
  *
  * <p>A request holds its turn only while its handler runs, not while its answer travels to a
  * client that reads slowly ({@link Responses} writes without blocking), so slow readers cannot
@@ -125,7 +126,7 @@ final class Admission extends Handler.Wrapper {
             refuse(request, response, callback);
             return true;
         }
-        waiting.addFirst(new Waiting(request, response, callback, System.nanoTime() + maxWaitNanos));
+        waiting.addLast(new Waiting(request, response, callback, System.nanoTime() + maxWaitNanos));
         // A turn may have come back between tryTakeTurn and add; whoever gives one back drains
         // after it, and so does this, so no request waits while a turn is free.
         drain();
@@ -158,7 +159,7 @@ final class Admission extends Handler.Wrapper {
         }
     }
 
-    /** Gives free turns to waiting requests, newest first; those that waited too long get a 503. */
+    /** Gives free turns to waiting requests, oldest first; those that waited too long get a 503. */
     private void drain() {
         while (!waiting.isEmpty()) {
             if (!tryTakeTurn()) {

@@ -9,6 +9,9 @@ import dev.apikeyauth.testsupport.RawHttp;
 import dev.apikeyauth.testsupport.RunningApp;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -90,6 +93,75 @@ class AdmissionTest {
         } finally {
             release.countDown();
             clients.shutdownNow();
+        }
+    }
+
+    /**
+     * Waiting requests get their turns oldest first. Newest first passed the oldest over under
+     * steady full load (64 connections in the container smoke test) until their second ran out, and
+     * answered them 503. One holder lets its turn go; the waiters then pass through that one turn.
+     */
+    @Test
+    void waitingRequests_getTheirTurnsInTheOrderTheyCame() throws Exception {
+        int turns = Admission.defaultLimit();
+        int waiters = 5;
+        Map<String, CountDownLatch> holds = new ConcurrentHashMap<>();
+        List<String> entered = new CopyOnWriteArrayList<>();
+        ExecutorService clients = Executors.newCachedThreadPool();
+        try (RunningApp app = RunningApp.start(RunningApp.services().hello(ctx -> {
+            String id = ctx.header("X-Request-Id");
+            entered.add(id);
+            CountDownLatch hold = holds.get(id);
+            if (hold != null) {
+                hold.await(20, TimeUnit.SECONDS);
+            }
+            App.HELLO.handle(ctx);
+        }))) {
+            int port = app.port();
+            Admission admission = app.app().jettyServer().server().getDescendant(Admission.class);
+            List<Future<RawHttp.Response>> responses = new ArrayList<>();
+            for (int i = 0; i < turns; i++) {
+                String id = "hold-" + i;
+                holds.put(id, new CountDownLatch(1));
+                responses.add(clients.submit(() -> RawHttp.send(port, hello(id))));
+                int in = i + 1;
+                await(() -> entered.size() == in, "holder " + in + " in");
+            }
+            for (int i = 0; i < waiters; i++) {
+                String id = "wait-" + i;
+                int waiting = i + 1;
+                responses.add(clients.submit(() -> RawHttp.send(port, hello(id))));
+                await(() -> admission.waiting() == waiting, waiting + " waiting");
+            }
+
+            holds.get("hold-0").countDown();
+            for (Future<RawHttp.Response> response : responses.subList(turns, responses.size())) {
+                RawHttp.Response served = response.get(10, TimeUnit.SECONDS);
+                assertEquals(200, served.status());
+                assertEquals("{\"message\":\"Hello, World!\"}", served.body());
+            }
+            assertEquals(List.of("wait-0", "wait-1", "wait-2", "wait-3", "wait-4"),
+                    entered.subList(turns, entered.size()));
+            holds.values().forEach(CountDownLatch::countDown); // the other holders, before the app stops
+            for (Future<RawHttp.Response> response : responses.subList(0, turns)) {
+                assertEquals(200, response.get(10, TimeUnit.SECONDS).status());
+            }
+        } finally {
+            holds.values().forEach(CountDownLatch::countDown);
+            clients.shutdownNow();
+        }
+    }
+
+    private static String hello(String requestId) {
+        return "GET / HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer " + KEY + "\r\nX-Request-Id: " + requestId
+                + "\r\nConnection: close\r\n\r\n";
+    }
+
+    private static void await(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "not within 10 s: " + what);
+            Thread.sleep(5);
         }
     }
 }
