@@ -32,8 +32,10 @@ COPY --from=build /build/target/api-key-auth.jar /app/app.jar
 # the ones in ENTRYPOINT: a cache made under other flags may be refused at run time. The
 # settings are app.yaml's (JSON logs, a proxy in front), and the requests carry what the
 # platform's do (X-Forwarded-For, traceparent), so their classes are in the cache too.
-# bash's /dev/tcp is the HTTP client, as the JRE image need not have curl.
-ARG TRAINING_PORT=39082
+# bash's /dev/tcp is the HTTP client, as the JRE image need not have curl. Where the build
+# shares the host's network, the port is the host's: it lies below Linux's range of ports for
+# outgoing connections (32768-60999), one of which held 39082 once and failed the build.
+ARG TRAINING_PORT=19082
 RUN bash -euo pipefail -c ' \
     key=$(head -c 32 /dev/urandom | base64 | tr -d "/+=\n"); \
     AUTH_API_KEY=$key HOST=127.0.0.1 PORT=$TRAINING_PORT LOG_FORMAT=json FORWARDED_ALLOW_IPS="*" \

@@ -74,6 +74,8 @@ public final class ReloadingKeyStore implements KeyStore, AutoCloseable {
     private final ScheduledExecutorService poller;
     private final KeysFileReader reader = new KeysFileReader(KeysFile.MAX_BYTES, KeysFileReader.DEFAULT_TIMEOUT);
     private final long settleNanos;
+    /** How long an empty file must rest: {@link #EMPTY_SETTLE}, but for tests. */
+    private final long emptySettleNanos;
 
     private volatile KeySet current;
     // Touched only by the constructor and then the single poller thread.
@@ -83,9 +85,11 @@ public final class ReloadingKeyStore implements KeyStore, AutoCloseable {
     private Fingerprint pending;
     private long pendingSince;
 
-    private ReloadingKeyStore(Path file, List<ApiKey> fixedKeys, ReloadListener listener, Duration settle) {
+    private ReloadingKeyStore(Path file, List<ApiKey> fixedKeys, ReloadListener listener, Duration settle,
+                              Duration emptySettle) {
         this.file = file;
         this.settleNanos = settle.toNanos();
+        this.emptySettleNanos = emptySettle.toNanos();
         this.fixedKeys = List.copyOf(fixedKeys);
         this.reservedIds = fixedKeys.stream().map(ApiKey::id).collect(Collectors.toUnmodifiableSet());
         this.listener = listener;
@@ -108,7 +112,16 @@ public final class ReloadingKeyStore implements KeyStore, AutoCloseable {
      */
     public static ReloadingKeyStore open(Path file, List<ApiKey> fixedKeys, ReloadListener listener,
                                          Duration interval, Duration settle) throws KeysFileException {
-        ReloadingKeyStore store = new ReloadingKeyStore(file, fixedKeys, listener, settle);
+        return open(file, fixedKeys, listener, interval, settle, EMPTY_SETTLE);
+    }
+
+    /**
+     * {@link #open(Path, List, ReloadListener, Duration, Duration)} with an empty file's rest other
+     * than {@link #EMPTY_SETTLE}: for tests of what an empty file does, which need not wait 5 s each.
+     */
+    static ReloadingKeyStore open(Path file, List<ApiKey> fixedKeys, ReloadListener listener, Duration interval,
+                                  Duration settle, Duration emptySettle) throws KeysFileException {
+        ReloadingKeyStore store = new ReloadingKeyStore(file, fixedKeys, listener, settle, emptySettle);
         Fingerprint fingerprint = store.fingerprint();
         Loaded loaded;
         try {
@@ -217,7 +230,7 @@ public final class ReloadingKeyStore implements KeyStore, AutoCloseable {
 
     /** How long {@code fingerprint} must stay unchanged before it is read. */
     private long settleNanos(Fingerprint fingerprint) {
-        return fingerprint.size() == 0 ? Math.max(settleNanos, EMPTY_SETTLE.toNanos()) : settleNanos;
+        return fingerprint.size() == 0 ? Math.max(settleNanos, emptySettleNanos) : settleNanos;
     }
 
     private Loaded load(Fingerprint fingerprint) throws KeysFileException {

@@ -241,7 +241,8 @@ class ReloadPolicyTest {
     @Test
     void aKeysFileEmptiedLater_isAWarning_thatEveryRequestWillBeRefused() throws Exception {
         Path file = Files.writeString(dir.resolve("keys.txt"), line("old", OLD_KEY));
-        open(file, Duration.ZERO);
+        Duration emptySettle = Duration.ofMillis(500); // the default's 5 s, shortened for the test
+        store = ReloadingKeyStore.open(file, List.of(), counting, NEVER, Duration.ZERO, emptySettle);
         assertEquals(List.of("Loaded 1 key(s) from " + file + ": [old]"), messagesAt(Level.INFO));
         assertEquals(List.of(), messagesAt(Level.WARN));
 
@@ -250,7 +251,7 @@ class ReloadPolicyTest {
         pollUntil("the empty file is loaded", () -> reloads.get() == 1);
         // It may be an in-place edit's truncate, so it rests longer than the settle time (here 0).
         long restedNanos = System.nanoTime() - emptied;
-        assertTrue(restedNanos >= ReloadingKeyStore.EMPTY_SETTLE.toNanos(), "loaded after only " + restedNanos + " ns");
+        assertTrue(restedNanos >= emptySettle.toNanos(), "loaded after only " + restedNanos + " ns");
         assertFalse(has(OLD_KEY));
         assertEquals(List.of("Reloaded keys file " + file + ": no keys are active, every request will be refused"),
                 messagesAt(Level.WARN));
