@@ -40,6 +40,15 @@ import org.eclipse.jetty.util.thread.Scheduler;
  *
  * <p>A request answered 503 here never reaches Javalin: it has no access-log line and no key check
  * (it learns nothing but that the service is busy); {@link #shed()} counts them for the metrics.
+ *
+ * <p>Why a Jetty handler in front of Javalin, when the guard is the one enforcement point: this
+ * decides nothing about who may have what; its one answer is "busy", to callers with a key and
+ * without alike ({@code OneEnforcementPointTest} holds it to that). Javalin has no way to hold a
+ * request back without holding a thread, which is what must not happen here. Jetty's own
+ * {@code QoSHandler} does this job and was measured first: it keeps a request's permit until its
+ * answer has been written, so 200 clients that never read held every permit
+ * ({@code SlowReadersTest} failed), and it answers a full queue 503 with an empty body, not the
+ * contract's.
  */
 final class Admission extends Handler.Wrapper {
     /** The 503 body, as the contract words every error. */
