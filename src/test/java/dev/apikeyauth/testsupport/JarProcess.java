@@ -101,6 +101,16 @@ public final class JarProcess implements AutoCloseable {
         return Files.readString(stdout, StandardCharsets.UTF_8);
     }
 
+    /**
+     * Whether a line of the standard output holds {@code text}, read line by line: a soak's access
+     * log runs past the 2 GB a String can hold.
+     */
+    public boolean outContains(String text) throws IOException {
+        try (var lines = Files.lines(stdout, StandardCharsets.UTF_8)) {
+            return lines.anyMatch(line -> line.contains(text));
+        }
+    }
+
     public String err() throws IOException {
         return Files.readString(stderr, StandardCharsets.UTF_8);
     }
