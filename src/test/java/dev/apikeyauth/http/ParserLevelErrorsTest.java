@@ -41,6 +41,12 @@ class ParserLevelErrorsTest {
     }
 
     @Test
+    void moreThanAHundredHeaderFields_get431_thoughTheyFitIn8KiB() throws IOException {
+        String request = "GET / HTTP/1.1\r\nHost: x\r\n" + "x:1\r\n".repeat(100) + "\r\n"; // 101 with Host
+        assertRefused(RawHttp.send(app.port(), request), 431, "Request Header Fields Too Large");
+    }
+
+    @Test
     void headersJustUnder8KiB_reachTheGuard() throws IOException {
         String head = "GET / HTTP/1.1\r\nHost: x\r\nX-Big: ";
         String request = head + "a".repeat(8000 - head.length()) + "\r\n\r\n";
