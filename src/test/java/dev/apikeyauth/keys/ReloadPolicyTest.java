@@ -16,7 +16,6 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,19 +38,7 @@ class ReloadPolicyTest {
     @TempDir
     Path dir;
     ReloadingKeyStore store;
-    final AtomicInteger reloads = new AtomicInteger();
-    final AtomicInteger failures = new AtomicInteger();
-    final ReloadListener counting = new ReloadListener() {
-        @Override
-        public void reloaded(KeySet keys) {
-            reloads.incrementAndGet();
-        }
-
-        @Override
-        public void reloadFailed() {
-            failures.incrementAndGet();
-        }
-    };
+    final CountingReloads counting = new CountingReloads();
     final Logger logger = (Logger) LoggerFactory.getLogger(ReloadingKeyStore.class);
     final ListAppender<ILoggingEvent> logged = new ListAppender<>();
 
@@ -128,8 +115,8 @@ class ReloadPolicyTest {
         long restedNanos = System.nanoTime() - lastChange;
         assertTrue(restedNanos >= SETTLE.toNanos(), "loaded after resting only " + restedNanos + " ns");
         assertFalse(has(OLD_KEY));
-        assertEquals(1, reloads.get());
-        assertEquals(0, failures.get());
+        assertEquals(1, counting.reloads.get());
+        assertEquals(0, counting.failures.get());
     }
 
     @Test
@@ -141,7 +128,7 @@ class ReloadPolicyTest {
         store.poll();
         assertFalse(has(NEW_KEY), "read before the settle time");
         pollUntil("the settled file is loaded", () -> has(NEW_KEY));
-        assertEquals(1, reloads.get());
+        assertEquals(1, counting.reloads.get());
     }
 
     // --- retrying: a change that could not be read is read again at every poll until it loads
@@ -155,11 +142,11 @@ class ReloadPolicyTest {
         assertEquals(broken.length(), fixed.length(), "precondition: the fix has the same size");
         Files.writeString(file, broken);
         FileTime brokenAt = Files.getLastModifiedTime(file);
-        pollUntil("the failure is counted", () -> failures.get() == 1);
+        pollUntil("the failure is counted", () -> counting.failures.get() == 1);
         store.poll();
         store.poll();
         assertTrue(has(OLD_KEY), "the last good keys stay in force");
-        assertEquals(1, failures.get(), "a failure is counted once, however often it is retried");
+        assertEquals(1, counting.failures.get(), "a failure is counted once, however often it is retried");
 
         // Same size, same inode and modification time: to a poll's stat nothing has changed, as
         // when an unreadable file's permissions are fixed. Only retrying the failed read sees it.
@@ -167,8 +154,8 @@ class ReloadPolicyTest {
         Files.setLastModifiedTime(file, brokenAt);
         store.poll();
         assertTrue(has(NEW_KEY) && !has(OLD_KEY), "the fixed file is loaded at the next poll");
-        assertEquals(1, reloads.get());
-        assertEquals(1, failures.get());
+        assertEquals(1, counting.reloads.get());
+        assertEquals(1, counting.failures.get());
     }
 
     @Test
@@ -177,16 +164,16 @@ class ReloadPolicyTest {
         Path file = Files.writeString(dir.resolve("keys.txt"), good);
         open(file, Duration.ZERO);
         Files.writeString(file, "garbage\n");
-        pollUntil("the first failure is counted", () -> failures.get() == 1);
+        pollUntil("the first failure is counted", () -> counting.failures.get() == 1);
 
         Files.writeString(file, good);
         pollUntil("the failure is over", () -> messagesAt(Level.INFO).contains(
                 "Keys file " + file + " is readable again and unchanged"));
-        assertEquals(0, reloads.get(), "the same keys again are not a reload");
+        assertEquals(0, counting.reloads.get(), "the same keys again are not a reload");
         assertTrue(has(OLD_KEY));
 
         Files.writeString(file, "garbage\n");
-        pollUntil("the second failure is counted", () -> failures.get() == 2);
+        pollUntil("the second failure is counted", () -> counting.failures.get() == 2);
         assertEquals(List.of(
                 "Reloading keys failed, the previous 1 key(s) stay in force: keys file " + file
                         + " line 1: expected 'id sha256:<64 hex digits> [expires=<instant>] [scopes=<a,b>]'",
@@ -215,8 +202,8 @@ class ReloadPolicyTest {
         Files.writeString(file, line("new", NEW_KEY) + line("old", OLD_KEY), StandardOpenOption.APPEND);
         pollUntil("the finished edit is loaded", () -> has(NEW_KEY));
         assertTrue(has(OLD_KEY));
-        assertEquals(1, reloads.get(), "the empty moment was counted as a reload");
-        assertEquals(0, failures.get());
+        assertEquals(1, counting.reloads.get(), "the empty moment was counted as a reload");
+        assertEquals(0, counting.failures.get());
     }
 
     // --- what is logged when no key is left (CONTRACT §2: a valid file with no keys is a warning)
@@ -248,7 +235,7 @@ class ReloadPolicyTest {
 
         Files.writeString(file, "");
         long emptied = System.nanoTime();
-        pollUntil("the empty file is loaded", () -> reloads.get() == 1);
+        pollUntil("the empty file is loaded", () -> counting.reloads.get() == 1);
         // It may be an in-place edit's truncate, so it rests longer than the settle time (here 0).
         long restedNanos = System.nanoTime() - emptied;
         assertTrue(restedNanos >= emptySettle.toNanos(), "loaded after only " + restedNanos + " ns");

@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -56,8 +55,7 @@ class ReloadingKeyStoreSwapsTest {
     Path dir;
     Path file;
     ReloadingKeyStore store;
-    final AtomicInteger reloads = new AtomicInteger();
-    final AtomicInteger failures = new AtomicInteger();
+    final CountingReloads counting = new CountingReloads();
     final List<String> errors = Collections.synchronizedList(new ArrayList<>());
     private AppenderBase<ILoggingEvent> appender;
     private Logger logger;
@@ -82,17 +80,7 @@ class ReloadingKeyStoreSwapsTest {
     }
 
     void openStore(Duration settle) throws KeysFileException {
-        store = ReloadingKeyStore.open(file, List.of(), new ReloadListener() {
-            @Override
-            public void reloaded(KeySet keys) {
-                reloads.incrementAndGet();
-            }
-
-            @Override
-            public void reloadFailed() {
-                failures.incrementAndGet();
-            }
-        }, FAST, settle, EMPTY_SETTLE);
+        store = ReloadingKeyStore.open(file, List.of(), counting, FAST, settle, EMPTY_SETTLE);
     }
 
     @AfterEach
@@ -112,19 +100,19 @@ class ReloadingKeyStoreSwapsTest {
 
     /** Waits for the failure to be counted once, logged with its reason, with the first key still in force. */
     void awaitRefusal(String reason) throws InterruptedException {
-        await("failure counted", () -> failures.get() >= 1);
+        await("failure counted", () -> counting.failures.get() >= 1);
         String expected = "Reloading keys failed, the previous 1 key(s) stay in force: keys file " + file + ": "
                 + reason;
         await("error logged: " + expected, () -> errors.contains(expected));
         assertTrue(has(KEY_1), "the last good keys stay in force");
-        assertEquals(0, reloads.get());
+        assertEquals(0, counting.reloads.get());
     }
 
     /** A valid file swapped in afterwards is picked up: the poller was not held up. */
     void awaitValidFilePickedUp() throws Exception {
         swapIn(Files.writeString(dir.resolve("valid.tmp"), line("two", KEY_2)));
         await("valid file picked up", () -> has(KEY_2) && !has(KEY_1));
-        assertEquals(1, reloads.get());
+        assertEquals(1, counting.reloads.get());
     }
 
     @Test
@@ -132,7 +120,7 @@ class ReloadingKeyStoreSwapsTest {
         swapIn(KeysFileReaderTest.mkfifo(dir.resolve("keys.fifo")));
         awaitRefusal("is not a regular file");
         awaitValidFilePickedUp();
-        assertEquals(1, failures.get());
+        assertEquals(1, counting.failures.get());
     }
 
     @Test
@@ -140,7 +128,7 @@ class ReloadingKeyStoreSwapsTest {
         swapIn(KeysFileReaderTest.mkfifo(dir.resolve("keys.fifo")));
         awaitRefusal("is not a regular file");
         swapIn(Files.createSymbolicLink(dir.resolve("device.link"), Path.of("/dev/zero")));
-        await("second failure counted", () -> failures.get() == 2);
+        await("second failure counted", () -> counting.failures.get() == 2);
         assertEquals(2, errors.size(), String.join("\n", errors));
         awaitValidFilePickedUp();
     }
@@ -151,7 +139,7 @@ class ReloadingKeyStoreSwapsTest {
         swapIn(Files.createSymbolicLink(dir.resolve("device.link"), Path.of(device)));
         awaitRefusal("is not a regular file");
         awaitValidFilePickedUp();
-        assertEquals(1, failures.get());
+        assertEquals(1, counting.failures.get());
     }
 
     @Test
@@ -224,7 +212,7 @@ class ReloadingKeyStoreSwapsTest {
 
         swapIn(Files.writeString(dir.resolve("exact.tmp"), exact));
         await("a file of exactly 1 MiB loaded", () -> has(KEY_2) && !has(KEY_1));
-        assertEquals(1, failures.get());
+        assertEquals(1, counting.failures.get());
     }
 
     @Test

@@ -15,7 +15,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -31,19 +30,7 @@ class ReloadingKeyStoreTest {
     @TempDir
     Path dir;
     ReloadingKeyStore store;
-    final AtomicInteger reloads = new AtomicInteger();
-    final AtomicInteger failures = new AtomicInteger();
-    final ReloadListener counting = new ReloadListener() {
-        @Override
-        public void reloaded(KeySet keys) {
-            reloads.incrementAndGet();
-        }
-
-        @Override
-        public void reloadFailed() {
-            failures.incrementAndGet();
-        }
-    };
+    final CountingReloads counting = new CountingReloads();
 
     @AfterEach
     void close() {
@@ -86,8 +73,8 @@ class ReloadingKeyStoreTest {
         Files.writeString(file, line("one", KEY_1) + line("two", KEY_2)); // truncate + write, same inode
         await("second key active", () -> has(KEY_2));
         assertTrue(has(KEY_1));
-        assertEquals(1, reloads.get());
-        assertEquals(0, failures.get());
+        assertEquals(1, counting.reloads.get());
+        assertEquals(0, counting.failures.get());
     }
 
     @Test
@@ -120,7 +107,7 @@ class ReloadingKeyStoreTest {
 
         long millis = await("swapped secret active", () -> has(KEY_2) && !has(KEY_1));
         assertTrue(millis < 10_000);
-        assertEquals(1, reloads.get());
+        assertEquals(1, counting.reloads.get());
     }
 
     @Test
@@ -128,15 +115,15 @@ class ReloadingKeyStoreTest {
         Path file = Files.writeString(dir.resolve("keys.txt"), line("one", KEY_1));
         open(file, List.of());
         Files.writeString(file, "one sha256:not-hex\n");
-        await("failure counted", () -> failures.get() == 1);
+        await("failure counted", () -> counting.failures.get() == 1);
         assertTrue(has(KEY_1), "last good set stays in force");
         // The poller retries the bad file many times over; it is logged and counted once.
         long polled = System.nanoTime();
         await("many polls later", () -> System.nanoTime() - polled > TimeUnit.MILLISECONDS.toNanos(300));
-        assertEquals(1, failures.get());
+        assertEquals(1, counting.failures.get());
         Files.writeString(file, line("two", KEY_2) + "# fixed\n");
         await("fixed file active", () -> has(KEY_2) && !has(KEY_1));
-        assertEquals(1, reloads.get());
+        assertEquals(1, counting.reloads.get());
     }
 
     @Test
@@ -144,7 +131,7 @@ class ReloadingKeyStoreTest {
         Path file = Files.writeString(dir.resolve("keys.txt"), line("one", KEY_1));
         open(file, List.of());
         Files.delete(file);
-        await("deletion counted as a failure", () -> failures.get() == 1);
+        await("deletion counted as a failure", () -> counting.failures.get() == 1);
         assertTrue(has(KEY_1));
         Files.writeString(file, line("two", KEY_2));
         await("recreated file active", () -> has(KEY_2));
@@ -158,7 +145,7 @@ class ReloadingKeyStoreTest {
         // chmod can't make a file unreadable for root; a directory in its place can't be read by anyone.
         Files.delete(file);
         Files.createDirectory(file);
-        await("failure counted", () -> failures.get() >= 1);
+        await("failure counted", () -> counting.failures.get() >= 1);
         assertTrue(has(KEY_1));
     }
 
@@ -167,7 +154,7 @@ class ReloadingKeyStoreTest {
         Path file = Files.writeString(dir.resolve("keys.txt"), line("one", KEY_1));
         open(file, List.of());
         Files.write(file, new byte[(int) KeysFile.MAX_BYTES + 1]);
-        await("failure counted", () -> failures.get() == 1);
+        await("failure counted", () -> counting.failures.get() == 1);
         assertTrue(has(KEY_1));
     }
 
@@ -178,7 +165,7 @@ class ReloadingKeyStoreTest {
         open(file, List.of(fixed));
         assertEquals(List.of("default", "one"), store.current().ids());
         Files.writeString(file, line("default", KEY_2));
-        await("reserved id refused", () -> failures.get() == 1);
+        await("reserved id refused", () -> counting.failures.get() == 1);
         assertEquals(List.of("default", "one"), store.current().ids());
     }
 
