@@ -69,7 +69,7 @@ final class HeadLimits {
         /** The connection's bytes in when the head being received began. */
         private long headStart;
         private int fields;
-        /** This connection's share of {@link #held}. */
+        /** This connection's share of {@link #held}; written under the lock, by this connection's reads. */
         private long counted;
         private final Object lock = new Object();
 
@@ -105,6 +105,11 @@ final class HeadLimits {
             HttpParser parser = getParser();
             boolean receivingHead = !parser.isStart() && parser.inHeaderState()
                     && getHttpChannel().getRequest() == null;
+            if (!receivingHead && counted == 0) {
+                // The common case, a whole head read at once: nothing held, and the count shared
+                // by all connections is left alone (it would be one more contended write per read).
+                return;
+            }
             boolean over;
             synchronized (lock) {
                 long estimate = receivingHead ? 2 * Math.max(0, getBytesIn() - headStart) + FIELD_BYTES * fields : 0;
